@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make               build pktrelay.ko, relayctl and the selftests
+# make check         sparse + W=1 + checkpatch --strict (kmod/ and include/)
+# make test          build, boot Debian's kernel in QEMU and run every selftest
+# make install       install module (+ depmod) and relayctl
+# make dkms-install  register and build the module with DKMS
+#
+# KVER/KDIR select the kernel to build against (default: the running one).
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+CHECKPATCH ?= .cache/linux-source/scripts/checkpatch.pl
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR)
+
+all: module relayctl selftests
+
+module:
+	$(KBUILD) W=1 modules
+
+relayctl:
+	$(MAKE) -C tools/relayctl
+
+selftests: relayctl
+	$(MAKE) -C selftests
+
+check:
+	$(KBUILD) clean
+	$(KBUILD) W=1 C=2 CF="-Wsparse-all -D__CHECK_ENDIAN__" modules 2>&1 | tee .check.log
+	@! grep -E 'warning:|error:' .check.log || { echo "make check: compiler/sparse warnings above" >&2; exit 1; }
+	@rm -f .check.log
+	@test -x $(CHECKPATCH) || scripts/kselftest-headers.sh
+	$(CHECKPATCH) --strict --no-tree --terse --show-types --ignore SPDX_LICENSE_TAG \
+		--ignore FILE_PATH_CHANGES -f kmod/*.c kmod/*.h include/uapi/linux/pktrelay.h
+	@echo "make check: clean"
+
+test:
+	scripts/test.sh
+
+demo:
+	scripts/demo.sh
+
+install: module relayctl
+	$(KBUILD) modules_install
+	depmod -a $(KVER)
+	$(MAKE) -C tools/relayctl install
+
+dkms-install:
+	rm -rf /usr/src/pktrelay-$(VERSION)
+	mkdir -p /usr/src/pktrelay-$(VERSION)
+	cp -r Kbuild Makefile dkms.conf kmod include /usr/src/pktrelay-$(VERSION)/
+	dkms install -m pktrelay -v $(VERSION) -k $(KVER)
+
+clean:
+	$(KBUILD) clean
+	$(MAKE) -C tools/relayctl clean
+	$(MAKE) -C selftests clean
+
+.PHONY: all module relayctl selftests check test demo install dkms-install clean
