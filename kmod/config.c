@@ -18,7 +18,7 @@ struct pktrelay_config *pktrelay_config_alloc_default(void)
 	if (!cfg)
 		return NULL;
 
-	cfg->upstream_type = PKTRELAY_UPSTREAM_NONE;
+	cfg->upstream = NULL;	/* none */
 	cfg->refresh = PKTRELAY_REFRESH_OUTBOUND;
 	cfg->dns = PKTRELAY_DNS_RELAY;
 	cfg->icmp_echo = PKTRELAY_ICMP_ECHO_REPLY;
@@ -49,20 +49,31 @@ static int pktrelay_config_upstream(struct pktrelay_config *cfg,
 
 	switch (nla_get_u8(tb[PKTRELAY_A_UPSTREAM_TYPE])) {
 	case PKTRELAY_UPSTREAM_NONE:
-		for (i = PKTRELAY_A_UPSTREAM_TYPE + 1; i <= PKTRELAY_A_UPSTREAM_MAX; i++) {
-			if (tb[i]) {
-				NL_SET_ERR_MSG_ATTR(extack, tb[i],
-						    "upstream none takes no address or credentials");
-				return -EINVAL;
-			}
-		}
-		cfg->upstream_type = PKTRELAY_UPSTREAM_NONE;
-		return 0;
+		cfg->upstream = NULL;
+		break;
+	case PKTRELAY_UPSTREAM_DIRECT:
+		cfg->upstream = &pktrelay_upstream_direct;
+		break;
 	default:
 		NL_SET_ERR_MSG_ATTR(extack, tb[PKTRELAY_A_UPSTREAM_TYPE],
-				    "this pktrelay module cannot relay UDP yet: only upstream none is supported");
+				    "this pktrelay module does not implement that upstream type yet");
 		return -EOPNOTSUPP;
 	}
+
+	/* Neither none nor direct takes an address or credentials. */
+	for (i = PKTRELAY_A_UPSTREAM_TYPE + 1; i <= PKTRELAY_A_UPSTREAM_MAX; i++) {
+		if (tb[i]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[i],
+					    "this upstream type takes no address or credentials");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+u8 pktrelay_config_upstream_type(const struct pktrelay_config *cfg)
+{
+	return cfg->upstream ? cfg->upstream->type : PKTRELAY_UPSTREAM_NONE;
 }
 
 static void pktrelay_config_u32(u32 *field, struct nlattr **attrs, int type)
@@ -122,7 +133,8 @@ int pktrelay_config_fill(struct sk_buff *skb, const struct pktrelay_config *cfg)
 	nest = nla_nest_start(skb, PKTRELAY_A_DEV_UPSTREAM);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, PKTRELAY_A_UPSTREAM_TYPE, cfg->upstream_type)) {
+	if (nla_put_u8(skb, PKTRELAY_A_UPSTREAM_TYPE,
+		       pktrelay_config_upstream_type(cfg))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

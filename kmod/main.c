@@ -9,35 +9,47 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/rtnetlink.h>
 
 #include "pktrelay.h"
 
+/* Opens upstreams and releases associations: process context that may sleep. */
+struct workqueue_struct *pktrelay_wq;
+
 static int __init pktrelay_init(void)
 {
 	int err;
 
-	err = rtnl_link_register(&pktrelay_link_ops);
+	pktrelay_wq = alloc_workqueue("pktrelay", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!pktrelay_wq)
+		return -ENOMEM;
+
+	err = pktrelay_devices_init();
 	if (err)
-		return err;
+		goto err_wq;
 
 	err = pktrelay_genl_register();
 	if (err)
-		goto err_link;
+		goto err_devices;
 
 	return 0;
 
-err_link:
-	rtnl_link_unregister(&pktrelay_link_ops);
+err_devices:
+	pktrelay_devices_exit();
+err_wq:
+	destroy_workqueue(pktrelay_wq);
 	return err;
 }
 
 static void __exit pktrelay_exit(void)
 {
 	pktrelay_genl_unregister();
-	/* Deletes every pktrelay device in every namespace. */
-	rtnl_link_unregister(&pktrelay_link_ops);
+	pktrelay_devices_exit();
+	/* Associations free themselves in RCU callbacks that live here. */
+	rcu_barrier();
+	destroy_workqueue(pktrelay_wq);
 }
 
 module_init(pktrelay_init);

@@ -12,7 +12,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
-#include "pktrelay.h"
+#include "assoc.h"
 
 /* Not const: the 6.1 policy struct takes a non-const pointer. */
 static struct netlink_range_validation pktrelay_timeout_range = {
@@ -73,22 +73,27 @@ static const struct nla_policy pktrelay_dev_policy[PKTRELAY_A_DEV_MAX + 1] = {
 				      .reject_message = "features are read-only" },
 	[PKTRELAY_A_DEV_STATS] = { .type = NLA_REJECT,
 				   .reject_message = "stats are read-only" },
+	[PKTRELAY_A_DEV_ASSOCS] = { .type = NLA_REJECT,
+				    .reject_message = "assocs is read-only" },
+	[PKTRELAY_A_DEV_ASSOC] = { .type = NLA_REJECT,
+				   .reject_message = "associations are read-only" },
 };
 
 static struct genl_family pktrelay_genl_family;
 
 /* Caller holds RTNL. Returns the pktrelay device the request names. */
-static struct net_device *pktrelay_nl_dev(struct genl_info *info)
+static struct net_device *pktrelay_nl_find_dev(struct net *net,
+					       struct nlattr **attrs,
+					       struct netlink_ext_ack *extack)
 {
-	struct nlattr *ifindex = info->attrs[PKTRELAY_A_DEV_IFINDEX];
-	struct nlattr *ifname = info->attrs[PKTRELAY_A_DEV_IFNAME];
-	struct net *net = genl_info_net(info);
+	struct nlattr *ifindex = attrs[PKTRELAY_A_DEV_IFINDEX];
+	struct nlattr *ifname = attrs[PKTRELAY_A_DEV_IFNAME];
 	struct net_device *dev = NULL;
 
 	if (ifindex) {
 		dev = __dev_get_by_index(net, nla_get_u32(ifindex));
 		if (!dev) {
-			NL_SET_ERR_MSG_ATTR(info->extack, ifindex,
+			NL_SET_ERR_MSG_ATTR(extack, ifindex,
 					    "no device with this ifindex");
 			return ERR_PTR(-ENODEV);
 		}
@@ -97,28 +102,34 @@ static struct net_device *pktrelay_nl_dev(struct genl_info *info)
 		struct net_device *named = __dev_get_by_name(net, nla_data(ifname));
 
 		if (!named) {
-			NL_SET_ERR_MSG_ATTR(info->extack, ifname,
+			NL_SET_ERR_MSG_ATTR(extack, ifname,
 					    "no device with this name");
 			return ERR_PTR(-ENODEV);
 		}
 		if (dev && dev != named) {
-			NL_SET_ERR_MSG_ATTR(info->extack, ifname,
+			NL_SET_ERR_MSG_ATTR(extack, ifname,
 					    "ifindex and ifname name different devices");
 			return ERR_PTR(-EINVAL);
 		}
 		dev = named;
 	}
 	if (!dev) {
-		NL_SET_ERR_MSG_MOD(info->extack,
+		NL_SET_ERR_MSG_MOD(extack,
 				   "request needs the device's ifindex or ifname");
 		return ERR_PTR(-EINVAL);
 	}
 	if (!pktrelay_is_dev(dev)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, ifindex ?: ifname,
+		NL_SET_ERR_MSG_ATTR(extack, ifindex ?: ifname,
 				    "not a pktrelay device");
 		return ERR_PTR(-EOPNOTSUPP);
 	}
 	return dev;
+}
+
+static struct net_device *pktrelay_nl_dev(struct genl_info *info)
+{
+	return pktrelay_nl_find_dev(genl_info_net(info), info->attrs,
+				    info->extack);
 }
 
 static int pktrelay_nl_fill_stats(struct sk_buff *skb, struct net_device *dev)
@@ -127,6 +138,14 @@ static int pktrelay_nl_fill_stats(struct sk_buff *skb, struct net_device *dev)
 		[PKTRELAY_STAT_UNHANDLED] = PKTRELAY_A_STATS_UNHANDLED,
 		[PKTRELAY_STAT_MALFORMED] = PKTRELAY_A_STATS_MALFORMED,
 		[PKTRELAY_STAT_UNREACH_SENT] = PKTRELAY_A_STATS_UNREACH_SENT,
+		[PKTRELAY_STAT_ASSOC_CREATED] = PKTRELAY_A_STATS_ASSOC_CREATED,
+		[PKTRELAY_STAT_ASSOC_EXPIRED] = PKTRELAY_A_STATS_ASSOC_EXPIRED,
+		[PKTRELAY_STAT_ASSOC_REFUSED] = PKTRELAY_A_STATS_ASSOC_REFUSED,
+		[PKTRELAY_STAT_OPEN_FAILED] = PKTRELAY_A_STATS_OPEN_FAILED,
+		[PKTRELAY_STAT_QUEUE_DROPS] = PKTRELAY_A_STATS_QUEUE_DROPS,
+		[PKTRELAY_STAT_NOMEM] = PKTRELAY_A_STATS_NOMEM,
+		[PKTRELAY_STAT_UPSTREAM_ERRORS] = PKTRELAY_A_STATS_UPSTREAM_ERRORS,
+		[PKTRELAY_STAT_RX_NO_ASSOC] = PKTRELAY_A_STATS_RX_NO_ASSOC,
 	};
 	struct rtnl_link_stats64 ls;
 	u64 cnt[PKTRELAY_STAT_NUM];
@@ -180,6 +199,7 @@ static int pktrelay_nl_fill_dev(struct sk_buff *skb, struct net_device *dev,
 	    nla_put_string(skb, PKTRELAY_A_DEV_IFNAME, dev->name) ||
 	    pktrelay_config_fill(skb, rtnl_dereference(pr->config)) ||
 	    nla_put_u32(skb, PKTRELAY_A_DEV_FEATURES, PKTRELAY_FEATURES) ||
+	    nla_put_u32(skb, PKTRELAY_A_DEV_ASSOCS, atomic_read(&pr->nassocs)) ||
 	    pktrelay_nl_fill_stats(skb, dev)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -289,6 +309,185 @@ out_unlock:
 	return err;
 }
 
+static int pktrelay_nl_put_addr(struct sk_buff *skb, int type, u8 family,
+				const union pktrelay_addr *addr)
+{
+	return nla_put(skb, type, family == AF_INET ? 4 : 16, addr);
+}
+
+static int pktrelay_nl_fill_assoc_nest(struct sk_buff *skb,
+				       struct pktrelay_assoc *a, u8 cmd)
+{
+	unsigned long now = jiffies;
+	u64 idle = jiffies_to_msecs(now - READ_ONCE(a->last_active));
+	u8 state = READ_ONCE(a->state);
+	u64 timeout;
+
+	rcu_read_lock();
+	timeout = pktrelay_assoc_timeout(a, rcu_dereference(a->pr->config)) *
+		  (u64)MSEC_PER_SEC;
+	rcu_read_unlock();
+
+	if (nla_put_u32(skb, PKTRELAY_A_ASSOC_ID, a->id) ||
+	    nla_put_u8(skb, PKTRELAY_A_ASSOC_FAMILY, a->key.family) ||
+	    pktrelay_nl_put_addr(skb, PKTRELAY_A_ASSOC_LOCAL_ADDR, a->key.family,
+				 &a->key.addr) ||
+	    nla_put_be16(skb, PKTRELAY_A_ASSOC_LOCAL_PORT, a->key.port) ||
+	    pktrelay_nl_put_addr(skb, PKTRELAY_A_ASSOC_REMOTE_ADDR,
+				 a->key.family, &a->remote) ||
+	    nla_put_be16(skb, PKTRELAY_A_ASSOC_REMOTE_PORT, a->remote_port) ||
+	    nla_put_u8(skb, PKTRELAY_A_ASSOC_UPSTREAM, a->ops->type) ||
+	    nla_put_u8(skb, PKTRELAY_A_ASSOC_STATE, state) ||
+	    nla_put_u64_64bit(skb, PKTRELAY_A_ASSOC_TX_PACKETS,
+			      atomic64_read(&a->tx_packets), PKTRELAY_A_ASSOC_PAD) ||
+	    nla_put_u64_64bit(skb, PKTRELAY_A_ASSOC_TX_BYTES,
+			      atomic64_read(&a->tx_bytes), PKTRELAY_A_ASSOC_PAD) ||
+	    nla_put_u64_64bit(skb, PKTRELAY_A_ASSOC_RX_PACKETS,
+			      atomic64_read(&a->rx_packets), PKTRELAY_A_ASSOC_PAD) ||
+	    nla_put_u64_64bit(skb, PKTRELAY_A_ASSOC_RX_BYTES,
+			      atomic64_read(&a->rx_bytes), PKTRELAY_A_ASSOC_PAD) ||
+	    nla_put_u64_64bit(skb, PKTRELAY_A_ASSOC_AGE_MS,
+			      jiffies_to_msecs(now - a->created), PKTRELAY_A_ASSOC_PAD) ||
+	    nla_put_u64_64bit(skb, PKTRELAY_A_ASSOC_IDLE_MS, idle,
+			      PKTRELAY_A_ASSOC_PAD) ||
+	    nla_put_u64_64bit(skb, PKTRELAY_A_ASSOC_EXPIRES_MS,
+			      timeout > idle ? timeout - idle : 0,
+			      PKTRELAY_A_ASSOC_PAD))
+		return -EMSGSIZE;
+
+	/* The upstream's own endpoint exists once the open succeeded. */
+	if (smp_load_acquire(&a->opened) &&
+	    (pktrelay_nl_put_addr(skb, PKTRELAY_A_ASSOC_RELAY_ADDR,
+				  a->key.family, &a->relay_addr) ||
+	     nla_put_be16(skb, PKTRELAY_A_ASSOC_RELAY_PORT, a->relay_port)))
+		return -EMSGSIZE;
+	if (cmd == PKTRELAY_CMD_ASSOC_DEL &&
+	    nla_put_u8(skb, PKTRELAY_A_ASSOC_REASON, a->reason))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int pktrelay_nl_fill_assoc(struct sk_buff *skb, struct pktrelay_assoc *a,
+				  u32 portid, u32 seq, int flags, u8 cmd)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &pktrelay_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, PKTRELAY_A_DEV_IFINDEX, a->pr->dev->ifindex))
+		goto err;
+	nest = nla_nest_start(skb, PKTRELAY_A_DEV_ASSOC);
+	if (!nest)
+		goto err;
+	if (pktrelay_nl_fill_assoc_nest(skb, a, cmd))
+		goto err;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* An association message: top-level ifindex plus the nest, at most. */
+static size_t pktrelay_nl_assoc_size(void)
+{
+	return nla_total_size(sizeof(u32))		/* DEV_IFINDEX */
+		+ nla_total_size(0)			/* DEV_ASSOC */
+		+ nla_total_size(sizeof(u32))		/* ID */
+		+ 4 * nla_total_size(sizeof(u8))	/* FAMILY, UPSTREAM, */
+							/* STATE, REASON */
+		+ 3 * nla_total_size(sizeof(struct in6_addr)) /* addresses */
+		+ 3 * nla_total_size(sizeof(__be16))	/* ports */
+		+ 7 * nla_total_size_64bit(sizeof(u64)); /* counters, times */
+}
+
+/* Any context but hard IRQ: tell listeners an association came or went. */
+void pktrelay_nl_notify_assoc(struct pktrelay_assoc *a, u8 cmd)
+{
+	struct net *net = dev_net(a->pr->dev);
+	struct sk_buff *msg;
+
+	if (!genl_has_listeners(&pktrelay_genl_family, net, 0))
+		return;
+	msg = genlmsg_new(pktrelay_nl_assoc_size(), GFP_ATOMIC);
+	if (!msg)
+		return;
+	if (WARN_ON_ONCE(pktrelay_nl_fill_assoc(msg, a, 0, 0, 0, cmd))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&pktrelay_genl_family, net, msg, 0, 0,
+				GFP_ATOMIC);
+}
+
+/*
+ * Associations are dumped in id order with the last id sent as cursor, so
+ * one that lives through the whole dump is sent exactly once. cb->args[0]
+ * holds the device's ifindex once found, cb->args[1] the cursor.
+ */
+static int pktrelay_nl_assoc_dumpit(struct sk_buff *skb,
+				    struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct net *net = sock_net(skb->sk);
+	unsigned long id = cb->args[1];
+	struct pktrelay_assoc *a;
+	struct net_device *dev;
+	int err = 0;
+
+	rtnl_lock();
+	if (!cb->args[0]) {
+		dev = pktrelay_nl_find_dev(net, info->attrs, cb->extack);
+		if (IS_ERR(dev)) {
+			err = PTR_ERR(dev);
+			goto out_unlock;
+		}
+		cb->args[0] = dev->ifindex;
+	} else {
+		dev = __dev_get_by_index(net, cb->args[0]);
+		/* Gone between rounds: the dump simply ends. */
+		if (!dev || !pktrelay_is_dev(dev))
+			goto out_unlock;
+	}
+
+	rcu_read_lock();
+	xa_for_each_start(&((struct pktrelay_dev *)netdev_priv(dev))->assoc_ids,
+			  id, a, cb->args[1] + 1) {
+		err = pktrelay_nl_fill_assoc(skb, a, NETLINK_CB(cb->skb).portid,
+					     cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					     PKTRELAY_CMD_ASSOC_GET);
+		if (err)
+			break;
+		cb->args[1] = id;
+	}
+	rcu_read_unlock();
+
+out_unlock:
+	rtnl_unlock();
+	if (err && (err != -EMSGSIZE || !skb->len))
+		return err;
+	return skb->len;
+}
+
+static int pktrelay_nl_dev_flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net_device *dev;
+	int err = 0;
+
+	rtnl_lock();
+	dev = pktrelay_nl_dev(info);
+	if (IS_ERR(dev))
+		err = PTR_ERR(dev);
+	else
+		pktrelay_assocs_flush(netdev_priv(dev), PKTRELAY_CLOSE_FLUSHED);
+	rtnl_unlock();
+	return err;
+}
+
 static const struct genl_small_ops pktrelay_genl_ops[] = {
 	{
 		.cmd	= PKTRELAY_CMD_DEV_GET,
@@ -299,6 +498,16 @@ static const struct genl_small_ops pktrelay_genl_ops[] = {
 	{
 		.cmd	= PKTRELAY_CMD_DEV_SET,
 		.doit	= pktrelay_nl_dev_set_doit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= PKTRELAY_CMD_ASSOC_GET,
+		.dumpit	= pktrelay_nl_assoc_dumpit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= PKTRELAY_CMD_DEV_FLUSH,
+		.doit	= pktrelay_nl_dev_flush_doit,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 };

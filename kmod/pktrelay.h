@@ -17,18 +17,57 @@
 #ifndef _PKTRELAY_H
 #define _PKTRELAY_H
 
+#include <linux/in6.h>
 #include <linux/netdevice.h>
+#include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <net/gro_cells.h>
 #include <linux/pktrelay.h>
 
 struct genl_info;
 struct nlattr;
 struct netlink_ext_ack;
+struct pktrelay_assoc;
+struct pktrelay_flow;
+
+/*
+ * An upstream relay kind. Ops are static: an association keeps a pointer
+ * to the ops it was opened with, so swapping the device's upstream never
+ * touches associations that already exist.
+ */
+struct pktrelay_upstream_ops {
+	u8 type;			/* enum pktrelay_upstream_type */
+	/* Process context, may sleep. Returns 0 or -errno. */
+	int (*open)(struct pktrelay_assoc *a);
+	/* BH disabled; consumes @skb, whose data starts at the UDP payload. */
+	void (*send)(struct pktrelay_assoc *a, struct sk_buff *skb,
+		     const struct pktrelay_flow *fl);
+	/* Process context; called once, only after a successful open. */
+	void (*close)(struct pktrelay_assoc *a);
+};
+
+union pktrelay_addr {
+	__be32 v4;
+	struct in6_addr v6;
+};
+
+/* What the transmit path learnt from an app's UDP packet. */
+struct pktrelay_flow {
+	union pktrelay_addr saddr, daddr;
+	__be16 sport, dport;
+	u8 family;		/* AF_INET or AF_INET6 */
+	u8 tos;			/* IPv4 TOS or IPv6 traffic class */
+	bool df;		/* IPv4 DF bit */
+	unsigned int payload_len;
+};
 
 /* Per-device configuration; see include/uapi/linux/pktrelay.h. */
 struct pktrelay_config {
 	struct rcu_head rcu;
-	u8 upstream_type;		/* enum pktrelay_upstream_type */
+	/* NULL for PKTRELAY_UPSTREAM_NONE: UDP is not relayed. */
+	const struct pktrelay_upstream_ops *upstream;
 	u8 refresh;			/* enum pktrelay_refresh */
 	u8 dns;				/* enum pktrelay_dns_policy */
 	u8 icmp_echo;			/* enum pktrelay_icmp_echo */
@@ -46,6 +85,14 @@ enum pktrelay_stat {
 	PKTRELAY_STAT_UNHANDLED,
 	PKTRELAY_STAT_MALFORMED,
 	PKTRELAY_STAT_UNREACH_SENT,
+	PKTRELAY_STAT_ASSOC_CREATED,
+	PKTRELAY_STAT_ASSOC_EXPIRED,
+	PKTRELAY_STAT_ASSOC_REFUSED,
+	PKTRELAY_STAT_OPEN_FAILED,
+	PKTRELAY_STAT_QUEUE_DROPS,
+	PKTRELAY_STAT_NOMEM,
+	PKTRELAY_STAT_UPSTREAM_ERRORS,
+	PKTRELAY_STAT_RX_NO_ASSOC,
 
 	PKTRELAY_STAT_NUM,
 };
@@ -57,15 +104,35 @@ struct pktrelay_pcpu_stats {
 
 struct pktrelay_dev {
 	struct net_device *dev;
+	/*
+	 * Upstream sockets live in the namespace the device was created in,
+	 * wherever the device is moved later (like WireGuard). No reference
+	 * is held: the pernet pre_exit hook deletes the device first.
+	 */
+	struct net *creating_net;
+	struct list_head list;		/* pktrelay_devices, under RTNL */
 	struct pktrelay_config __rcu *config;
 	struct pktrelay_pcpu_stats __percpu *stats;
+	struct gro_cells gro_cells;
+
+	/* Association table: see assoc.c for the ownership rules. */
+	struct rhashtable assocs;	/* by (family, address, port) */
+	struct xarray assoc_ids;	/* by id: ordered walks, dumps */
+	u32 next_assoc_id;
+	atomic_t nassocs;		/* linked in the table */
+	atomic_t nlive;			/* allocated, not yet freed */
+	struct delayed_work sweep;
 };
 
 /* Behaviour this build really performs (PKTRELAY_A_DEV_FEATURES). */
-#define PKTRELAY_FEATURES	PKTRELAY_FEATURE_UNREACH
+#define PKTRELAY_FEATURES	(PKTRELAY_FEATURE_UNREACH | PKTRELAY_FEATURE_UDP_RELAY)
+
+extern struct workqueue_struct *pktrelay_wq;
 
 /* device.c */
 extern struct rtnl_link_ops pktrelay_link_ops;
+int pktrelay_devices_init(void);
+void pktrelay_devices_exit(void);
 
 static inline bool pktrelay_is_dev(const struct net_device *dev)
 {
@@ -87,6 +154,21 @@ void pktrelay_stats_read(struct pktrelay_dev *pr, u64 out[PKTRELAY_STAT_NUM]);
 
 /* xmit.c */
 netdev_tx_t pktrelay_xmit(struct sk_buff *skb, struct net_device *dev);
+void pktrelay_unreach(struct pktrelay_dev *pr, struct sk_buff *skb);
+
+/* rx.c */
+void pktrelay_rx_inject(struct pktrelay_dev *pr, struct sk_buff *skb);
+
+/* assoc.c */
+int pktrelay_assocs_init(struct pktrelay_dev *pr);
+void pktrelay_assocs_destroy(struct pktrelay_dev *pr);
+int pktrelay_assoc_xmit(struct pktrelay_dev *pr, struct sk_buff *skb,
+			const struct pktrelay_flow *fl,
+			const struct pktrelay_config *cfg);
+void pktrelay_assocs_flush(struct pktrelay_dev *pr, u8 reason);
+
+/* upstream_direct.c */
+extern const struct pktrelay_upstream_ops pktrelay_upstream_direct;
 
 /* config.c */
 struct pktrelay_config *pktrelay_config_alloc_default(void);
@@ -94,9 +176,11 @@ int pktrelay_config_apply(struct pktrelay_config *cfg, struct nlattr **attrs,
 			  struct netlink_ext_ack *extack);
 int pktrelay_config_fill(struct sk_buff *skb,
 			 const struct pktrelay_config *cfg);
+u8 pktrelay_config_upstream_type(const struct pktrelay_config *cfg);
 
 /* netlink.c */
 int pktrelay_genl_register(void);
 void pktrelay_genl_unregister(void);
+void pktrelay_nl_notify_assoc(struct pktrelay_assoc *a, u8 cmd);
 
 #endif /* _PKTRELAY_H */

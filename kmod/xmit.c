@@ -15,22 +15,33 @@
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/udp.h>
+#include <net/dsfield.h>
 #include <net/icmp.h>
 #include <net/ipv6.h>
 
 #include "pktrelay.h"
 
-/* The UDP header at @off must fit in the packet and agree with @l4_len. */
-static bool pktrelay_udp_ok(struct sk_buff *skb, unsigned int off,
-			    unsigned int l4_len)
+/*
+ * The UDP header at @off must fit in the packet and agree with @l4_len.
+ * On success the packet is trimmed to the UDP length and @fl gets ports
+ * and payload length.
+ */
+static bool pktrelay_udp_parse(struct sk_buff *skb, unsigned int off,
+			       unsigned int l4_len, struct pktrelay_flow *fl)
 {
+	const struct udphdr *uh;
 	unsigned int ulen;
 
-	if (l4_len < sizeof(struct udphdr) ||
-	    !pskb_may_pull(skb, off + sizeof(struct udphdr)))
+	if (l4_len < sizeof(*uh) || !pskb_may_pull(skb, off + sizeof(*uh)))
 		return false;
-	ulen = ntohs(((struct udphdr *)(skb->data + off))->len);
-	return ulen >= sizeof(struct udphdr) && ulen <= l4_len;
+	uh = (const struct udphdr *)(skb->data + off);
+	ulen = ntohs(uh->len);
+	if (ulen < sizeof(*uh) || ulen > l4_len)
+		return false;
+	fl->sport = uh->source;
+	fl->dport = uh->dest;
+	fl->payload_len = ulen - sizeof(*uh);
+	return !pskb_trim(skb, off + ulen);
 }
 
 /*
@@ -45,12 +56,43 @@ static bool pktrelay_icmp_type(struct sk_buff *skb, unsigned int off, u8 *type)
 	return true;
 }
 
-static enum pktrelay_stat pktrelay_xmit_ipv4(struct pktrelay_dev *pr,
-					     struct sk_buff *skb)
+/*
+ * Tell the app its packet cannot be delivered. Only for packets the
+ * transmit path validated: UDP gets port unreachable, the rest host or
+ * address unreachable. BH disabled.
+ */
+void pktrelay_unreach(struct pktrelay_dev *pr, struct sk_buff *skb)
 {
+	if (skb->protocol == htons(ETH_P_IP)) {
+		bool udp = ip_hdr(skb)->protocol == IPPROTO_UDP;
+
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH,
+			      udp ? ICMP_PORT_UNREACH : ICMP_HOST_UNREACH, 0);
+	} else {
+		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+		__be16 frag_off;
+		bool udp;
+
+		udp = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
+				       &frag_off) >= 0 && nexthdr == IPPROTO_UDP;
+		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH,
+				udp ? ICMPV6_PORT_UNREACH : ICMPV6_ADDR_UNREACH, 0);
+	}
+	pktrelay_stat_inc(pr, PKTRELAY_STAT_UNREACH_SENT);
+}
+
+/* A valid UDP packet: the association table relays or refuses it. */
+static int pktrelay_xmit_udp(struct pktrelay_dev *pr, struct sk_buff *skb,
+			     const struct pktrelay_flow *fl)
+{
+	return pktrelay_assoc_xmit(pr, skb, fl, rcu_dereference_bh(pr->config));
+}
+
+static int pktrelay_xmit_ipv4(struct pktrelay_dev *pr, struct sk_buff *skb)
+{
+	struct pktrelay_flow fl = { .family = AF_INET };
 	const struct iphdr *iph;
 	unsigned int hlen, tot;
-	int code = ICMP_HOST_UNREACH;
 	u8 type;
 
 	if (!pskb_may_pull(skb, sizeof(*iph)))
@@ -69,10 +111,13 @@ static enum pktrelay_stat pktrelay_xmit_ipv4(struct pktrelay_dev *pr,
 
 	switch (iph->protocol) {
 	case IPPROTO_UDP:
-		if (!pktrelay_udp_ok(skb, hlen, tot - hlen))
+		fl.saddr.v4 = iph->saddr;
+		fl.daddr.v4 = iph->daddr;
+		fl.tos = iph->tos;
+		fl.df = !!(iph->frag_off & htons(IP_DF));
+		if (!pktrelay_udp_parse(skb, hlen, tot - hlen, &fl))
 			return PKTRELAY_STAT_MALFORMED;
-		code = ICMP_PORT_UNREACH;
-		break;
+		return pktrelay_xmit_udp(pr, skb, &fl);
 	case IPPROTO_ICMP:
 		if (!pktrelay_icmp_type(skb, hlen, &type))
 			return PKTRELAY_STAT_MALFORMED;
@@ -81,16 +126,14 @@ static enum pktrelay_stat pktrelay_xmit_ipv4(struct pktrelay_dev *pr,
 		break;
 	}
 
-	icmp_ndo_send(skb, ICMP_DEST_UNREACH, code, 0);
-	pktrelay_stat_inc(pr, PKTRELAY_STAT_UNREACH_SENT);
+	pktrelay_unreach(pr, skb);
 	return PKTRELAY_STAT_UNHANDLED;
 }
 
-static enum pktrelay_stat pktrelay_xmit_ipv6(struct pktrelay_dev *pr,
-					     struct sk_buff *skb)
+static int pktrelay_xmit_ipv6(struct pktrelay_dev *pr, struct sk_buff *skb)
 {
+	struct pktrelay_flow fl = { .family = AF_INET6 };
 	const struct ipv6hdr *ip6h;
-	u8 code = ICMPV6_ADDR_UNREACH;
 	__be16 frag_off = 0;
 	unsigned int len;
 	u8 nexthdr, type;
@@ -113,10 +156,13 @@ static enum pktrelay_stat pktrelay_xmit_ipv6(struct pktrelay_dev *pr,
 
 	switch (nexthdr) {
 	case IPPROTO_UDP:
-		if (!pktrelay_udp_ok(skb, off, len - off))
+		ip6h = ipv6_hdr(skb);
+		fl.saddr.v6 = ip6h->saddr;
+		fl.daddr.v6 = ip6h->daddr;
+		fl.tos = ipv6_get_dsfield(ip6h);
+		if (!pktrelay_udp_parse(skb, off, len - off, &fl))
 			return PKTRELAY_STAT_MALFORMED;
-		code = ICMPV6_PORT_UNREACH;
-		break;
+		return pktrelay_xmit_udp(pr, skb, &fl);
 	case IPPROTO_ICMPV6:
 		if (!pktrelay_icmp_type(skb, off, &type))
 			return PKTRELAY_STAT_MALFORMED;
@@ -125,15 +171,14 @@ static enum pktrelay_stat pktrelay_xmit_ipv6(struct pktrelay_dev *pr,
 		break;
 	}
 
-	icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, code, 0);
-	pktrelay_stat_inc(pr, PKTRELAY_STAT_UNREACH_SENT);
+	pktrelay_unreach(pr, skb);
 	return PKTRELAY_STAT_UNHANDLED;
 }
 
 netdev_tx_t pktrelay_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct pktrelay_dev *pr = netdev_priv(dev);
-	enum pktrelay_stat why;
+	int why;
 
 	/* An L3 device: the packet starts with its IP header. */
 	skb_reset_network_header(skb);
@@ -150,6 +195,9 @@ netdev_tx_t pktrelay_xmit(struct sk_buff *skb, struct net_device *dev)
 		break;
 	}
 
+	/* PKTRELAY_STAT_NUM: a handler took the packet. */
+	if (why == PKTRELAY_STAT_NUM)
+		return NETDEV_TX_OK;
 	pktrelay_stat_inc(pr, why);
 	DEV_STATS_INC(dev, tx_dropped);
 	kfree_skb(skb);

@@ -27,12 +27,31 @@
  *	never a mix). A rejected request changes nothing and carries an extack
  *	message naming the bad attribute.
  *
+ * PKTRELAY_CMD_ASSOC_GET
+ *	dump only: request carries IFINDEX or IFNAME; one message per UDP
+ *	association of that device, each with IFINDEX and a
+ *	PKTRELAY_A_DEV_ASSOC nest (enum pktrelay_a_assoc). Associations are
+ *	sent in ascending PKTRELAY_A_ASSOC_ID order and the cursor is the
+ *	last id sent, so associations that live through the whole dump are
+ *	listed exactly once however many are created or removed meanwhile.
+ *
+ * PKTRELAY_CMD_DEV_FLUSH
+ *	do: IFINDEX or IFNAME; removes every association of the device.
+ *
+ * PKTRELAY_CMD_ASSOC_NEW, PKTRELAY_CMD_ASSOC_DEL
+ *	Notifications only, on multicast group PKTRELAY_MCGRP_EVENTS, in the
+ *	device's network namespace: an association became ready, or was
+ *	removed (PKTRELAY_A_ASSOC_REASON says why). Same layout as
+ *	ASSOC_GET replies.
+ *
  * Configuration attributes (all optional in DEV_SET)
  * --------------------------------------------------
  * PKTRELAY_A_DEV_UPSTREAM (nested, enum pktrelay_a_upstream)
  *	Where relayed UDP goes. PKTRELAY_A_UPSTREAM_TYPE is required inside.
- *	Types other than PKTRELAY_UPSTREAM_NONE are refused with EOPNOTSUPP
- *	until the module implements them (the extack message says so).
+ *	NONE and DIRECT take no other attribute. Types the module does not
+ *	implement yet are refused with EOPNOTSUPP and an extack message.
+ *	A new upstream applies to associations created afterwards; existing
+ *	associations keep theirs until they are removed.
  * PKTRELAY_A_DEV_UDP_TIMEOUT (u32, seconds, 1..86400, default 120)
  *	Idle timeout of a UDP association (RFC 4787 REQ-5).
  * PKTRELAY_A_DEV_DNS_TIMEOUT (u32, seconds, 1..86400, default 15)
@@ -62,6 +81,8 @@
  * Read-only attributes (in replies only; rejected in requests)
  * -----------------------------------------------------------
  * PKTRELAY_A_DEV_FEATURES (u32, bitmask of enum pktrelay_feature)
+ * PKTRELAY_A_DEV_ASSOCS (u32, number of associations now)
+ * PKTRELAY_A_DEV_ASSOC (nested, enum pktrelay_a_assoc; ASSOC_* messages)
  * PKTRELAY_A_DEV_STATS (nested, enum pktrelay_a_stats, all u64)
  */
 #ifndef _UAPI_LINUX_PKTRELAY_H
@@ -88,9 +109,14 @@ enum pktrelay_cmd {
 	PKTRELAY_CMD_UNSPEC,
 	PKTRELAY_CMD_DEV_GET,
 	PKTRELAY_CMD_DEV_SET,
+	PKTRELAY_CMD_ASSOC_GET,
+	PKTRELAY_CMD_DEV_FLUSH,
+	PKTRELAY_CMD_ASSOC_NEW,
+	PKTRELAY_CMD_ASSOC_DEL,
 
 	__PKTRELAY_CMD_MAX,
 };
+
 #define PKTRELAY_CMD_MAX (__PKTRELAY_CMD_MAX - 1)
 
 enum pktrelay_upstream_type {
@@ -101,6 +127,7 @@ enum pktrelay_upstream_type {
 
 	__PKTRELAY_UPSTREAM_MAX,
 };
+
 #define PKTRELAY_UPSTREAM_MAX (__PKTRELAY_UPSTREAM_MAX - 1)
 
 enum pktrelay_refresh {
@@ -110,6 +137,7 @@ enum pktrelay_refresh {
 
 	__PKTRELAY_REFRESH_MAX,
 };
+
 #define PKTRELAY_REFRESH_MAX (__PKTRELAY_REFRESH_MAX - 1)
 
 enum pktrelay_dns_policy {
@@ -119,6 +147,7 @@ enum pktrelay_dns_policy {
 
 	__PKTRELAY_DNS_MAX,
 };
+
 #define PKTRELAY_DNS_MAX (__PKTRELAY_DNS_MAX - 1)
 
 enum pktrelay_icmp_echo {
@@ -128,6 +157,7 @@ enum pktrelay_icmp_echo {
 
 	__PKTRELAY_ICMP_ECHO_MAX,
 };
+
 #define PKTRELAY_ICMP_ECHO_MAX (__PKTRELAY_ICMP_ECHO_MAX - 1)
 
 /* Bits of PKTRELAY_A_DEV_FEATURES: behaviour this module really performs. */
@@ -149,6 +179,7 @@ enum pktrelay_a_upstream {
 
 	__PKTRELAY_A_UPSTREAM_MAX,
 };
+
 #define PKTRELAY_A_UPSTREAM_MAX (__PKTRELAY_A_UPSTREAM_MAX - 1)
 
 enum pktrelay_a_stats {
@@ -178,9 +209,28 @@ enum pktrelay_a_stats {
 	PKTRELAY_A_STATS_UNHANDLED,
 	PKTRELAY_A_STATS_MALFORMED,
 	PKTRELAY_A_STATS_UNREACH_SENT,
+	/* Associations: created (became ready), removed when idle. */
+	PKTRELAY_A_STATS_ASSOC_CREATED,
+	PKTRELAY_A_STATS_ASSOC_EXPIRED,
+	/* New flows refused because max-assocs was reached. */
+	PKTRELAY_A_STATS_ASSOC_REFUSED,
+	/* Upstream could not be opened for a new association. */
+	PKTRELAY_A_STATS_OPEN_FAILED,
+	/* Packets dropped because a pending association's queue was full. */
+	PKTRELAY_A_STATS_QUEUE_DROPS,
+	/* Packets dropped because an atomic allocation failed. */
+	PKTRELAY_A_STATS_NOMEM,
+	/*
+	 * Packets the upstream could not send: no route, or the route leads
+	 * back into the device (set an fwmark and a rule that excludes it).
+	 */
+	PKTRELAY_A_STATS_UPSTREAM_ERRORS,
+	/* Replies that arrived for an association already removed. */
+	PKTRELAY_A_STATS_RX_NO_ASSOC,
 
 	__PKTRELAY_A_STATS_MAX,
 };
+
 #define PKTRELAY_A_STATS_MAX (__PKTRELAY_A_STATS_MAX - 1)
 
 enum pktrelay_a_dev {
@@ -201,9 +251,59 @@ enum pktrelay_a_dev {
 	PKTRELAY_A_DEV_ECHO_BURST,		/* u32 */
 	PKTRELAY_A_DEV_FEATURES,		/* u32, read-only */
 	PKTRELAY_A_DEV_STATS,			/* nested, read-only */
+	PKTRELAY_A_DEV_ASSOCS,			/* u32, read-only */
+	PKTRELAY_A_DEV_ASSOC,			/* nested, read-only */
 
 	__PKTRELAY_A_DEV_MAX,
 };
+
 #define PKTRELAY_A_DEV_MAX (__PKTRELAY_A_DEV_MAX - 1)
+
+/* Why an association was removed (PKTRELAY_A_ASSOC_REASON). */
+enum pktrelay_close_reason {
+	PKTRELAY_CLOSE_UNSPEC,
+	PKTRELAY_CLOSE_IDLE,		/* idle timeout */
+	PKTRELAY_CLOSE_FLUSHED,		/* PKTRELAY_CMD_DEV_FLUSH */
+	PKTRELAY_CLOSE_LIMIT,		/* evicted by a per-source limit */
+	PKTRELAY_CLOSE_UPSTREAM_ERROR,	/* upstream failed or closed */
+	PKTRELAY_CLOSE_DEVICE_GONE,	/* device, namespace or module gone */
+
+	__PKTRELAY_CLOSE_MAX,
+};
+
+#define PKTRELAY_CLOSE_MAX (__PKTRELAY_CLOSE_MAX - 1)
+
+enum pktrelay_assoc_state {
+	PKTRELAY_ASSOC_PENDING,		/* upstream being opened */
+	PKTRELAY_ASSOC_READY,
+	PKTRELAY_ASSOC_DEAD,		/* unlinked, being released */
+};
+
+enum pktrelay_a_assoc {
+	PKTRELAY_A_ASSOC_UNSPEC,
+	PKTRELAY_A_ASSOC_PAD,
+	PKTRELAY_A_ASSOC_ID,		/* u32, unique per device while alive */
+	PKTRELAY_A_ASSOC_FAMILY,	/* u8, AF_INET or AF_INET6 */
+	PKTRELAY_A_ASSOC_LOCAL_ADDR,	/* binary, 4 or 16 bytes: the app's */
+	PKTRELAY_A_ASSOC_LOCAL_PORT,	/* be16 */
+	PKTRELAY_A_ASSOC_REMOTE_ADDR,	/* binary: first destination */
+	PKTRELAY_A_ASSOC_REMOTE_PORT,	/* be16 */
+	PKTRELAY_A_ASSOC_UPSTREAM,	/* u8, enum pktrelay_upstream_type */
+	PKTRELAY_A_ASSOC_RELAY_ADDR,	/* binary: upstream socket's source */
+	PKTRELAY_A_ASSOC_RELAY_PORT,	/* be16 */
+	PKTRELAY_A_ASSOC_STATE,		/* u8, enum pktrelay_assoc_state */
+	PKTRELAY_A_ASSOC_TX_PACKETS,	/* u64, app -> upstream */
+	PKTRELAY_A_ASSOC_TX_BYTES,	/* u64, UDP payload bytes */
+	PKTRELAY_A_ASSOC_RX_PACKETS,	/* u64, upstream -> app */
+	PKTRELAY_A_ASSOC_RX_BYTES,	/* u64, UDP payload bytes */
+	PKTRELAY_A_ASSOC_AGE_MS,	/* u64, since creation */
+	PKTRELAY_A_ASSOC_IDLE_MS,	/* u64, since the last refresh */
+	PKTRELAY_A_ASSOC_EXPIRES_MS,	/* u64, until idle expiry */
+	PKTRELAY_A_ASSOC_REASON,	/* u8, enum pktrelay_close_reason */
+
+	__PKTRELAY_A_ASSOC_MAX,
+};
+
+#define PKTRELAY_A_ASSOC_MAX (__PKTRELAY_A_ASSOC_MAX - 1)
 
 #endif /* _UAPI_LINUX_PKTRELAY_H */
