@@ -152,11 +152,14 @@ static void pktrelay_assoc_open_work(struct work_struct *work)
 	bool was_ready, ready;
 	int err = -ENODEV;
 
-	if (READ_ONCE(a->state) == PKTRELAY_ASSOC_PENDING) {
+	if (READ_ONCE(a->state) == PKTRELAY_ASSOC_PENDING)
 		err = a->ops->open(a);
-		/* Publishes the upstream endpoint to lockless readers. */
-		if (!err)
-			smp_store_release(&a->opened, true);
+	if (!err) {
+		/*
+		 * Pairs with smp_load_acquire() in netlink.c: whoever sees
+		 * opened also sees the endpoint open() wrote.
+		 */
+		smp_store_release(&a->opened, true);
 	}
 
 	if (err) {
