@@ -137,6 +137,12 @@ static void pktrelay_assoc_forward(struct pktrelay_assoc *a,
 	pktrelay_assoc_touch(a);
 	atomic64_inc(&a->tx_packets);
 	atomic64_add(fl->payload_len, &a->tx_bytes);
+	/*
+	 * relay0's tx_bytes count the app's IP packet, as rx_bytes count the
+	 * injected one: iptunnel_xmit() measures from the inner network
+	 * header, so leave it at the app's IP header when stripping it.
+	 */
+	skb_reset_inner_network_header(skb);
 	__skb_pull(skb, skb->len - fl->payload_len);
 	a->ops->send(a, skb, fl);
 }

@@ -220,8 +220,6 @@ static void pktrelay_direct_send4(struct pktrelay_assoc *a, struct sk_buff *skb,
 		goto err;
 	}
 	skb->ip_summed = CHECKSUM_NONE;
-	/* iptunnel_xmit() counts bytes from here: the payload. */
-	skb_reset_inner_network_header(skb);
 	udp_tunnel_xmit_skb(rt, sk, skb, fl4.saddr, fl4.daddr, fl->tos,
 			    ip4_dst_hoplimit(&rt->dst), 0, a->relay_port,
 			    fl->dport, !net_eq(net, dev_net(a->pr->dev)), false);
@@ -261,7 +259,6 @@ static void pktrelay_direct_send6(struct pktrelay_assoc *a, struct sk_buff *skb,
 		goto err;
 	}
 	skb->ip_summed = CHECKSUM_NONE;
-	skb_reset_inner_network_header(skb);
 	udp_tunnel6_xmit_skb(dst, sk, skb, a->pr->dev, &fl6.saddr, &fl6.daddr,
 			     fl->tos, ip6_dst_hoplimit(dst), 0, a->relay_port,
 			     fl->dport, false);
