@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make               build pktrelay.ko, relayctl and the selftests
+# make               build pktrelay.ko and relayctl
+# make selftests     build the selftests (fetches the kselftest harness)
 # make check         sparse + W=1 + checkpatch --strict (kmod/ and include/)
 # make test          build, boot Debian's kernel in QEMU and run every selftest
 # make install       install module (+ depmod) and relayctl
@@ -15,7 +16,7 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 CHECKPATCH ?= .cache/linux-source/scripts/checkpatch.pl
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
-all: module relayctl selftests
+all: module relayctl
 
 module:
 	$(KBUILD) W=1 modules

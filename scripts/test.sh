@@ -26,8 +26,8 @@ KVER=$(scripts/vm-kver.sh)
 step "kernel $KVER; kselftest/checkpatch files"
 scripts/kselftest-headers.sh
 
-step "build: make KVER=$KVER"
-make -j"$(nproc)" KVER="$KVER"
+step "build: make KVER=$KVER all selftests"
+make -j"$(nproc)" KVER="$KVER" all selftests
 
 step "style gates: make check KVER=$KVER"
 check_rc=0
