@@ -105,9 +105,9 @@ static int pktrelay_xmit_ipv4(struct pktrelay_dev *pr, struct sk_buff *skb)
 		return PKTRELAY_STAT_MALFORMED;
 	iph = ip_hdr(skb);
 
-	/* Nothing reassembles yet; a later fragment cannot be answered. */
+	/* Nothing reassembles; a later fragment cannot even be answered. */
 	if (ip_is_fragment(iph))
-		return PKTRELAY_STAT_UNHANDLED;
+		return PKTRELAY_STAT_FRAGMENTS;
 
 	switch (iph->protocol) {
 	case IPPROTO_UDP:
@@ -152,7 +152,7 @@ static int pktrelay_xmit_ipv6(struct pktrelay_dev *pr, struct sk_buff *skb)
 	if (off < 0 || off > len)
 		return PKTRELAY_STAT_MALFORMED;
 	if (frag_off)
-		return PKTRELAY_STAT_UNHANDLED;
+		return PKTRELAY_STAT_FRAGMENTS;
 
 	switch (nexthdr) {
 	case IPPROTO_UDP:

@@ -59,7 +59,9 @@ NAMES(feature_names,
 	[0] = "unreach",
 	[1] = "udp_relay",
 	[2] = "dns_truncate",
-	[3] = "icmp_echo");
+	[3] = "icmp_echo",
+	[4] = "upstream_direct",
+	[5] = "upstream_socks5");
 
 NAMES(stats_names,
 	[PKTRELAY_A_STATS_TX_PACKETS] = "tx_packets",
@@ -78,12 +80,23 @@ NAMES(stats_names,
 	[PKTRELAY_A_STATS_QUEUE_DROPS] = "queue_drops",
 	[PKTRELAY_A_STATS_NOMEM] = "nomem",
 	[PKTRELAY_A_STATS_UPSTREAM_ERRORS] = "upstream_errors",
-	[PKTRELAY_A_STATS_RX_NO_ASSOC] = "rx_no_assoc");
+	[PKTRELAY_A_STATS_RX_NO_ASSOC] = "rx_no_assoc",
+	[PKTRELAY_A_STATS_FRAGMENTS] = "fragments",
+	[PKTRELAY_A_STATS_DNS_TRUNCATED] = "dns_truncated",
+	[PKTRELAY_A_STATS_DNS_MALFORMED] = "dns_malformed",
+	[PKTRELAY_A_STATS_ECHO_REPLIED] = "echo_replied",
+	[PKTRELAY_A_STATS_ECHO_DROPPED] = "echo_dropped",
+	[PKTRELAY_A_STATS_ECHO_RATELIMITED] = "echo_ratelimited",
+	[PKTRELAY_A_STATS_ICMP_OTHER] = "icmp_other",
+	[PKTRELAY_A_STATS_SOCKS5_CLOSED] = "socks5_closed",
+	[PKTRELAY_A_STATS_SOCKS5_BAD_DATAGRAM] = "socks5_bad_datagram");
 
 _Static_assert(PKTRELAY_FEATURE_UNREACH == 1U << 0 &&
 	       PKTRELAY_FEATURE_UDP_RELAY == 1U << 1 &&
 	       PKTRELAY_FEATURE_DNS_TRUNCATE == 1U << 2 &&
-	       PKTRELAY_FEATURE_ICMP_ECHO == 1U << 3,
+	       PKTRELAY_FEATURE_ICMP_ECHO == 1U << 3 &&
+	       PKTRELAY_FEATURE_UPSTREAM_DIRECT == 1U << 4 &&
+	       PKTRELAY_FEATURE_UPSTREAM_SOCKS5 == 1U << 5,
 	       "feature_names is indexed by bit number");
 
 NAMES(assoc_state_names,

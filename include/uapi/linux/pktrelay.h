@@ -166,6 +166,8 @@ enum pktrelay_feature {
 	PKTRELAY_FEATURE_UDP_RELAY	= 1U << 1, /* association table */
 	PKTRELAY_FEATURE_DNS_TRUNCATE	= 1U << 2,
 	PKTRELAY_FEATURE_ICMP_ECHO	= 1U << 3,
+	PKTRELAY_FEATURE_UPSTREAM_DIRECT = 1U << 4,
+	PKTRELAY_FEATURE_UPSTREAM_SOCKS5 = 1U << 5,
 };
 
 enum pktrelay_a_upstream {
@@ -227,6 +229,27 @@ enum pktrelay_a_stats {
 	PKTRELAY_A_STATS_UPSTREAM_ERRORS,
 	/* Replies that arrived for an association already removed. */
 	PKTRELAY_A_STATS_RX_NO_ASSOC,
+	/* IPv4 fragments and IPv6 fragments: dropped, nothing reassembles. */
+	PKTRELAY_A_STATS_FRAGMENTS,
+	/* DNS queries answered in-kernel with a truncated (TC) reply. */
+	PKTRELAY_A_STATS_DNS_TRUNCATED,
+	/* Packets to port 53 that are not a valid DNS query: dropped. */
+	PKTRELAY_A_STATS_DNS_MALFORMED,
+	/* ICMP/ICMPv6 echo requests answered in-kernel. */
+	PKTRELAY_A_STATS_ECHO_REPLIED,
+	/* Echo requests dropped by policy (icmp-echo drop). */
+	PKTRELAY_A_STATS_ECHO_DROPPED,
+	/* Echo requests dropped by the echo-rate token bucket. */
+	PKTRELAY_A_STATS_ECHO_RATELIMITED,
+	/* ICMP packets neither echo request nor answerable: dropped. */
+	PKTRELAY_A_STATS_ICMP_OTHER,
+	/*
+	 * SOCKS5: associations ended because the control connection failed
+	 * or closed, and datagrams from the server that were malformed or
+	 * fragmented (FRAG != 0, RFC 1928 7): dropped.
+	 */
+	PKTRELAY_A_STATS_SOCKS5_CLOSED,
+	PKTRELAY_A_STATS_SOCKS5_BAD_DATAGRAM,
 
 	__PKTRELAY_A_STATS_MAX,
 };
