@@ -49,6 +49,7 @@ static void pktrelay_assoc_free_rcu(struct rcu_head *head)
 	struct pktrelay_assoc *a = container_of(head, struct pktrelay_assoc, rcu);
 	struct pktrelay_dev *pr = a->pr;
 
+	pktrelay_upstream_put(a->up);
 	kfree(a);
 	/* wake_up_var() only hashes the address; @pr may be gone after. */
 	if (atomic_dec_and_test(&pr->nlive))
@@ -127,6 +128,30 @@ bool pktrelay_assoc_unlink(struct pktrelay_assoc *a, u8 reason)
 	}
 	pktrelay_assoc_remove(a, was_ready);
 	return true;
+}
+
+static void pktrelay_assoc_lost_work(struct work_struct *work)
+{
+	struct pktrelay_assoc *a = container_of(work, struct pktrelay_assoc,
+						lost_work);
+
+	/* Only SOCKS5 has a connection that can fail under an association. */
+	if (pktrelay_assoc_unlink(a, PKTRELAY_CLOSE_UPSTREAM_ERROR))
+		pktrelay_stat_inc_task(a->pr, PKTRELAY_STAT_SOCKS5_CLOSED);
+	pktrelay_assoc_put(a);
+}
+
+/*
+ * Any context, even with socket locks held: the upstream of @a broke, so
+ * end the association from process context. A no-op once @a is on its
+ * way out (its last reference already gone).
+ */
+void pktrelay_assoc_upstream_lost(struct pktrelay_assoc *a)
+{
+	if (!refcount_inc_not_zero(&a->ref))
+		return;
+	if (!queue_work(pktrelay_wq, &a->lost_work))
+		pktrelay_assoc_put(a);	/* already queued; it holds its own */
 }
 
 /* BH disabled. @skb starts at its IP header; consumes it. */
@@ -262,7 +287,8 @@ static int pktrelay_assoc_create(struct pktrelay_dev *pr, struct sk_buff *skb,
 	}
 	a->key = *key;
 	a->pr = pr;
-	a->ops = cfg->upstream;
+	a->up = pktrelay_upstream_get(cfg->upstream);
+	a->ops = a->up->ops;
 	a->dns = fl->dport == htons(53);
 	a->remote = fl->daddr;
 	a->remote_port = fl->dport;
@@ -271,6 +297,7 @@ static int pktrelay_assoc_create(struct pktrelay_dev *pr, struct sk_buff *skb,
 	spin_lock_init(&a->lock);
 	__skb_queue_head_init(&a->queue);
 	INIT_WORK(&a->open_work, pktrelay_assoc_open_work);
+	INIT_WORK(&a->lost_work, pktrelay_assoc_lost_work);
 	a->created = jiffies;
 	a->last_active = a->created;
 	atomic_inc(&pr->nlive);

@@ -47,7 +47,8 @@ struct pktrelay_assoc {
 	bool opened;			/* ops->open() succeeded; release */
 	refcount_t ref;
 	struct pktrelay_dev *pr;
-	const struct pktrelay_upstream_ops *ops;
+	struct pktrelay_upstream *up;	/* holds a reference */
+	const struct pktrelay_upstream_ops *ops;	/* up->ops */
 
 	/* First destination, for listings. */
 	union pktrelay_addr remote;
@@ -56,6 +57,7 @@ struct pktrelay_assoc {
 	spinlock_t lock;		/* state and queue */
 	struct sk_buff_head queue;
 	struct work_struct open_work;
+	struct work_struct lost_work;	/* upstream failed under us */
 	struct rcu_work release_work;
 	struct rcu_head rcu;
 
@@ -64,9 +66,16 @@ struct pktrelay_assoc {
 	atomic64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
 
 	/* Upstream state, owned by ops; set by open(), read under RCU. */
-	struct socket *sock;
+	struct socket *sock;		/* UDP towards the upstream */
 	union pktrelay_addr relay_addr;	/* the socket's source address */
 	__be16 relay_port;
+	u8 relay_family;		/* may differ from the app's (socks5) */
+
+	/* socks5 only */
+	struct socket *ctrl;		/* TCP control connection */
+	void (*ctrl_state_change)(struct sock *sk);	/* the one we replaced */
+	union pktrelay_addr bnd_addr;	/* where the server relays UDP */
+	__be16 bnd_port;
 };
 
 static inline void pktrelay_assoc_touch(struct pktrelay_assoc *a)
@@ -78,9 +87,18 @@ static inline void pktrelay_assoc_touch(struct pktrelay_assoc *a)
 		WRITE_ONCE(a->last_active, now);
 }
 
+/* udp_sock.c */
+int pktrelay_udp_open(struct pktrelay_assoc *a, u8 family,
+		      const union pktrelay_addr *peer, __be16 port,
+		      int (*rcv)(struct sock *sk, struct sk_buff *skb));
+void pktrelay_udp_close(struct pktrelay_assoc *a);
+void pktrelay_udp_send(struct pktrelay_assoc *a, struct sk_buff *skb,
+		       const union pktrelay_addr *daddr, __be16 dport, u8 tos);
+
 void pktrelay_assoc_rx(struct pktrelay_assoc *a, struct sk_buff *skb,
 		       unsigned int payload_len);
 bool pktrelay_assoc_unlink(struct pktrelay_assoc *a, u8 reason);
+void pktrelay_assoc_upstream_lost(struct pktrelay_assoc *a);
 u32 pktrelay_assoc_timeout(const struct pktrelay_assoc *a,
 			   const struct pktrelay_config *cfg);
 

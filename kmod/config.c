@@ -18,7 +18,7 @@ struct pktrelay_config *pktrelay_config_alloc_default(void)
 	if (!cfg)
 		return NULL;
 
-	cfg->upstream = NULL;	/* none */
+	cfg->upstream = NULL;	/* none: a new device relays nothing yet */
 	cfg->refresh = PKTRELAY_REFRESH_OUTBOUND;
 	cfg->dns = PKTRELAY_DNS_RELAY;
 	cfg->icmp_echo = PKTRELAY_ICMP_ECHO_REPLY;
@@ -30,50 +30,32 @@ struct pktrelay_config *pktrelay_config_alloc_default(void)
 	return cfg;
 }
 
-static int pktrelay_config_upstream(struct pktrelay_config *cfg,
-				    struct nlattr *nest,
-				    struct netlink_ext_ack *extack)
+/* A private copy to modify; it holds its own reference on the upstream. */
+struct pktrelay_config *pktrelay_config_dup(const struct pktrelay_config *cfg)
 {
-	struct nlattr *tb[PKTRELAY_A_UPSTREAM_MAX + 1];
-	int err, i;
+	struct pktrelay_config *copy = kmemdup(cfg, sizeof(*cfg), GFP_KERNEL);
 
-	/* Already validated against the nested policy as part of the request. */
-	err = nla_parse_nested(tb, PKTRELAY_A_UPSTREAM_MAX, nest, NULL, extack);
-	if (err)
-		return err;
-
-	if (!tb[PKTRELAY_A_UPSTREAM_TYPE]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "upstream needs a type");
-		return -EINVAL;
-	}
-
-	switch (nla_get_u8(tb[PKTRELAY_A_UPSTREAM_TYPE])) {
-	case PKTRELAY_UPSTREAM_NONE:
-		cfg->upstream = NULL;
-		break;
-	case PKTRELAY_UPSTREAM_DIRECT:
-		cfg->upstream = &pktrelay_upstream_direct;
-		break;
-	default:
-		NL_SET_ERR_MSG_ATTR(extack, tb[PKTRELAY_A_UPSTREAM_TYPE],
-				    "this pktrelay module does not implement that upstream type yet");
-		return -EOPNOTSUPP;
-	}
-
-	/* Neither none nor direct takes an address or credentials. */
-	for (i = PKTRELAY_A_UPSTREAM_TYPE + 1; i <= PKTRELAY_A_UPSTREAM_MAX; i++) {
-		if (tb[i]) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[i],
-					    "this upstream type takes no address or credentials");
-			return -EINVAL;
-		}
-	}
-	return 0;
+	if (copy)
+		pktrelay_upstream_get(copy->upstream);
+	return copy;
 }
 
-u8 pktrelay_config_upstream_type(const struct pktrelay_config *cfg)
+void pktrelay_config_free(struct pktrelay_config *cfg)
 {
-	return cfg->upstream ? cfg->upstream->type : PKTRELAY_UPSTREAM_NONE;
+	if (cfg)
+		pktrelay_upstream_put(cfg->upstream);
+	kfree(cfg);
+}
+
+static void pktrelay_config_free_cb(struct rcu_head *head)
+{
+	pktrelay_config_free(container_of(head, struct pktrelay_config, rcu));
+}
+
+/* Free @cfg once no packet path can still be reading it. */
+void pktrelay_config_free_rcu(struct pktrelay_config *cfg)
+{
+	call_rcu(&cfg->rcu, pktrelay_config_free_cb);
 }
 
 static void pktrelay_config_u32(u32 *field, struct nlattr **attrs, int type)
@@ -90,7 +72,8 @@ static void pktrelay_config_u8(u8 *field, struct nlattr **attrs, int type)
 
 /*
  * Apply every configuration attribute present in @attrs to @cfg, a copy
- * owned by the caller. On error @cfg is half-written and must be dropped.
+ * owned by the caller. On error @cfg is half-written and must be dropped
+ * with pktrelay_config_free().
  */
 int pktrelay_config_apply(struct pktrelay_config *cfg, struct nlattr **attrs,
 			  struct netlink_ext_ack *extack)
@@ -98,10 +81,14 @@ int pktrelay_config_apply(struct pktrelay_config *cfg, struct nlattr **attrs,
 	int err;
 
 	if (attrs[PKTRELAY_A_DEV_UPSTREAM]) {
-		err = pktrelay_config_upstream(cfg, attrs[PKTRELAY_A_DEV_UPSTREAM],
-					       extack);
+		struct pktrelay_upstream *up;
+
+		err = pktrelay_upstream_parse(&up, attrs[PKTRELAY_A_DEV_UPSTREAM],
+					      extack);
 		if (err)
 			return err;
+		pktrelay_upstream_put(cfg->upstream);
+		cfg->upstream = up;
 	}
 
 	pktrelay_config_u32(&cfg->udp_timeout, attrs, PKTRELAY_A_DEV_UDP_TIMEOUT);
@@ -128,17 +115,8 @@ int pktrelay_config_apply(struct pktrelay_config *cfg, struct nlattr **attrs,
 
 int pktrelay_config_fill(struct sk_buff *skb, const struct pktrelay_config *cfg)
 {
-	struct nlattr *nest;
-
-	nest = nla_nest_start(skb, PKTRELAY_A_DEV_UPSTREAM);
-	if (!nest)
+	if (pktrelay_upstream_fill(skb, cfg->upstream))
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, PKTRELAY_A_UPSTREAM_TYPE,
-		       pktrelay_config_upstream_type(cfg))) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
 
 	if (nla_put_u32(skb, PKTRELAY_A_DEV_UDP_TIMEOUT, cfg->udp_timeout) ||
 	    nla_put_u32(skb, PKTRELAY_A_DEV_DNS_TIMEOUT, cfg->dns_timeout) ||

@@ -59,7 +59,7 @@ static int pktrelay_dev_init(struct net_device *dev)
 err_gro:
 	gro_cells_destroy(&pr->gro_cells);
 err_config:
-	kfree(cfg);
+	pktrelay_config_free(cfg);
 err_stats:
 	free_percpu(pr->stats);
 err_tstats:
@@ -79,7 +79,7 @@ static void pktrelay_dev_uninit(struct net_device *dev)
 	/* Waits until every association and its upstream socket is gone. */
 	pktrelay_assocs_destroy(pr);
 	gro_cells_destroy(&pr->gro_cells);
-	kfree(rtnl_dereference(pr->config));
+	pktrelay_config_free(rtnl_dereference(pr->config));
 	RCU_INIT_POINTER(pr->config, NULL);
 	free_percpu(pr->stats);
 	free_percpu(dev->tstats);

@@ -301,18 +301,18 @@ static int pktrelay_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	pr = netdev_priv(dev);
 	old = rtnl_dereference(pr->config);
 
-	cfg = kmemdup(old, sizeof(*old), GFP_KERNEL);
+	cfg = pktrelay_config_dup(old);
 	if (!cfg) {
 		err = -ENOMEM;
 		goto out_unlock;
 	}
 	err = pktrelay_config_apply(cfg, info->attrs, info->extack);
 	if (err) {
-		kfree(cfg);
+		pktrelay_config_free(cfg);
 		goto out_unlock;
 	}
 	rcu_assign_pointer(pr->config, cfg);
-	kfree_rcu(old, rcu);
+	pktrelay_config_free_rcu(old);
 
 out_unlock:
 	rtnl_unlock();
@@ -346,7 +346,7 @@ static int pktrelay_nl_fill_assoc_nest(struct sk_buff *skb,
 	    pktrelay_nl_put_addr(skb, PKTRELAY_A_ASSOC_REMOTE_ADDR,
 				 a->key.family, &a->remote) ||
 	    nla_put_be16(skb, PKTRELAY_A_ASSOC_REMOTE_PORT, a->remote_port) ||
-	    nla_put_u8(skb, PKTRELAY_A_ASSOC_UPSTREAM, a->ops->type) ||
+	    nla_put_u8(skb, PKTRELAY_A_ASSOC_UPSTREAM, a->up->ops->type) ||
 	    nla_put_u8(skb, PKTRELAY_A_ASSOC_STATE, state) ||
 	    nla_put_u64_64bit(skb, PKTRELAY_A_ASSOC_TX_PACKETS,
 			      atomic64_read(&a->tx_packets), PKTRELAY_A_ASSOC_PAD) ||
@@ -368,7 +368,7 @@ static int pktrelay_nl_fill_assoc_nest(struct sk_buff *skb,
 	/* The upstream's own endpoint exists once the open succeeded. */
 	if (smp_load_acquire(&a->opened) &&
 	    (pktrelay_nl_put_addr(skb, PKTRELAY_A_ASSOC_RELAY_ADDR,
-				  a->key.family, &a->relay_addr) ||
+				  a->relay_family, &a->relay_addr) ||
 	     nla_put_be16(skb, PKTRELAY_A_ASSOC_RELAY_PORT, a->relay_port)))
 		return -EMSGSIZE;
 	if (cmd == PKTRELAY_CMD_ASSOC_DEL &&

@@ -17,6 +17,7 @@
 #ifndef _PKTRELAY_H
 #define _PKTRELAY_H
 
+#include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/netdevice.h>
 #include <linux/rhashtable-types.h>
@@ -48,6 +49,20 @@ struct pktrelay_upstream_ops {
 	void (*close)(struct pktrelay_assoc *a);
 };
 
+/* An upstream relay as configured; see upstream.c. Immutable once built. */
+struct pktrelay_upstream {
+	refcount_t ref;
+	const struct pktrelay_upstream_ops *ops;
+	union {				/* socks5: the server */
+		struct sockaddr sa;
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} server;
+	u8 ulen, plen;			/* socks5: RFC 1929 credentials */
+	char username[PKTRELAY_USERNAME_MAX + 1];	/* NUL-terminated */
+	u8 password[PKTRELAY_PASSWORD_MAX];
+};
+
 union pktrelay_addr {
 	__be32 v4;
 	struct in6_addr v6;
@@ -66,8 +81,8 @@ struct pktrelay_flow {
 /* Per-device configuration; see include/uapi/linux/pktrelay.h. */
 struct pktrelay_config {
 	struct rcu_head rcu;
-	/* NULL for PKTRELAY_UPSTREAM_NONE: UDP is not relayed. */
-	const struct pktrelay_upstream_ops *upstream;
+	/* NULL for PKTRELAY_UPSTREAM_NONE: UDP is not relayed. Holds a ref. */
+	struct pktrelay_upstream *upstream;
 	u8 refresh;			/* enum pktrelay_refresh */
 	u8 dns;				/* enum pktrelay_dns_policy */
 	u8 icmp_echo;			/* enum pktrelay_icmp_echo */
@@ -136,7 +151,8 @@ struct pktrelay_dev {
 /* Behaviour this build really performs (PKTRELAY_A_DEV_FEATURES). */
 #define PKTRELAY_FEATURES	(PKTRELAY_FEATURE_UNREACH | \
 				 PKTRELAY_FEATURE_UDP_RELAY | \
-				 PKTRELAY_FEATURE_UPSTREAM_DIRECT)
+				 PKTRELAY_FEATURE_UPSTREAM_DIRECT | \
+				 PKTRELAY_FEATURE_UPSTREAM_SOCKS5)
 
 extern struct workqueue_struct *pktrelay_wq;
 
@@ -169,6 +185,9 @@ void pktrelay_unreach(struct pktrelay_dev *pr, struct sk_buff *skb);
 
 /* rx.c */
 void pktrelay_rx_inject(struct pktrelay_dev *pr, struct sk_buff *skb);
+int pktrelay_rx_build_udp(struct sk_buff *skb, u8 family,
+			  const union pktrelay_addr *saddr, __be16 sport,
+			  const union pktrelay_addr *daddr, __be16 dport);
 
 /* assoc.c */
 int pktrelay_assocs_init(struct pktrelay_dev *pr);
@@ -178,8 +197,18 @@ int pktrelay_assoc_xmit(struct pktrelay_dev *pr, struct sk_buff *skb,
 			const struct pktrelay_config *cfg);
 void pktrelay_assocs_flush(struct pktrelay_dev *pr, u8 reason);
 
-/* upstream_direct.c */
+/* upstream.c */
+struct pktrelay_upstream *pktrelay_upstream_get(struct pktrelay_upstream *up);
+void pktrelay_upstream_put(struct pktrelay_upstream *up);
+int pktrelay_upstream_parse(struct pktrelay_upstream **upp, struct nlattr *nest,
+			    struct netlink_ext_ack *extack);
+u8 pktrelay_upstream_type(const struct pktrelay_upstream *up);
+int pktrelay_upstream_fill(struct sk_buff *skb,
+			   const struct pktrelay_upstream *up);
+
+/* upstream_direct.c, upstream_socks5.c */
 extern const struct pktrelay_upstream_ops pktrelay_upstream_direct;
+extern const struct pktrelay_upstream_ops pktrelay_upstream_socks5;
 
 /* config.c */
 struct pktrelay_config *pktrelay_config_alloc_default(void);
@@ -187,7 +216,9 @@ int pktrelay_config_apply(struct pktrelay_config *cfg, struct nlattr **attrs,
 			  struct netlink_ext_ack *extack);
 int pktrelay_config_fill(struct sk_buff *skb,
 			 const struct pktrelay_config *cfg);
-u8 pktrelay_config_upstream_type(const struct pktrelay_config *cfg);
+struct pktrelay_config *pktrelay_config_dup(const struct pktrelay_config *cfg);
+void pktrelay_config_free(struct pktrelay_config *cfg);
+void pktrelay_config_free_rcu(struct pktrelay_config *cfg);
 
 /* netlink.c */
 int pktrelay_genl_register(void);

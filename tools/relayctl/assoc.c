@@ -88,9 +88,18 @@ static int parse_nest(struct nlattr *nest, struct assoc_info *a)
 	    a->val[PKTRELAY_A_ASSOC_FAMILY] != AF_INET6)
 		return -1;
 	if (parse_addr(a, tb, PKTRELAY_A_ASSOC_LOCAL_ADDR, a->local) < 0 ||
-	    parse_addr(a, tb, PKTRELAY_A_ASSOC_REMOTE_ADDR, a->remote) < 0 ||
-	    parse_addr(a, tb, PKTRELAY_A_ASSOC_RELAY_ADDR, a->relay) < 0)
+	    parse_addr(a, tb, PKTRELAY_A_ASSOC_REMOTE_ADDR, a->remote) < 0)
 		return -1;
+	/* The relay address has its own family, told by its length. */
+	if (tb[PKTRELAY_A_ASSOC_RELAY_ADDR]) {
+		int len = nla_len(tb[PKTRELAY_A_ASSOC_RELAY_ADDR]);
+
+		if (len != 4 && len != 16)
+			return -1;
+		a->relay_family = len == 4 ? AF_INET : AF_INET6;
+		memcpy(a->relay, nla_data(tb[PKTRELAY_A_ASSOC_RELAY_ADDR]),
+		       (size_t)len);
+	}
 	return 0;
 }
 
@@ -165,7 +174,8 @@ static const char *format_endpoint(char *buf, size_t size,
 
 	if (!ASSOC_HAS(a, eps[ep].addr))
 		return NULL;
-	format_addrport(buf, size, (int)a->val[PKTRELAY_A_ASSOC_FAMILY],
+	format_addrport(buf, size, ep == EP_RELAY ? a->relay_family :
+			(int)a->val[PKTRELAY_A_ASSOC_FAMILY],
 			(const unsigned char *)a + eps[ep].off,
 			ASSOC_HAS(a, eps[ep].port), (uint16_t)a->val[eps[ep].port]);
 	return buf;

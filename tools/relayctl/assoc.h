@@ -26,6 +26,8 @@ struct assoc_info {
 	uint64_t val[PKTRELAY_A_ASSOC_MAX + 1];
 	/* LOCAL_ADDR, REMOTE_ADDR, RELAY_ADDR: 4 or 16 bytes, as .family. */
 	unsigned char local[16], remote[16], relay[16];
+	/* The relay socket's family may differ from the app's (socks5). */
+	int relay_family;
 };
 
 #define ASSOC_HAS(a, attr)	(((a)->have >> (attr)) & 1)

@@ -312,7 +312,9 @@ enum pktrelay_a_assoc {
 	PKTRELAY_A_ASSOC_REMOTE_ADDR,	/* binary: first destination */
 	PKTRELAY_A_ASSOC_REMOTE_PORT,	/* be16 */
 	PKTRELAY_A_ASSOC_UPSTREAM,	/* u8, enum pktrelay_upstream_type */
-	PKTRELAY_A_ASSOC_RELAY_ADDR,	/* binary: upstream socket's source */
+	PKTRELAY_A_ASSOC_RELAY_ADDR,	/* binary, 4 or 16 bytes: upstream */
+					/* socket's source, in its own */
+					/* family (socks5 may differ) */
 	PKTRELAY_A_ASSOC_RELAY_PORT,	/* be16 */
 	PKTRELAY_A_ASSOC_STATE,		/* u8, enum pktrelay_assoc_state */
 	PKTRELAY_A_ASSOC_TX_PACKETS,	/* u64, app -> upstream */
