@@ -349,18 +349,27 @@ int pktrelay_assoc_xmit(struct pktrelay_dev *pr, struct sk_buff *skb,
 		.family = fl->family,
 	};
 	struct pktrelay_assoc *a;
+	int ret;
 
 	BUILD_BUG_ON(sizeof(*fl) > sizeof(skb->cb));
 
+	/*
+	 * BH is disabled already; say RCU explicitly so the rhashtable's
+	 * lockdep checks see the read side.
+	 */
+	rcu_read_lock();
 	/* Existing associations keep the upstream they were opened with. */
 	a = rhashtable_lookup(&pr->assocs, &key, pktrelay_assoc_params);
-	if (a)
-		return pktrelay_assoc_send(a, skb, fl);
-	if (!cfg->upstream) {
+	if (a) {
+		ret = pktrelay_assoc_send(a, skb, fl);
+	} else if (!cfg->upstream) {
 		pktrelay_unreach(pr, skb);
-		return PKTRELAY_STAT_UNHANDLED;
+		ret = PKTRELAY_STAT_UNHANDLED;
+	} else {
+		ret = pktrelay_assoc_create(pr, skb, fl, cfg, &key);
 	}
-	return pktrelay_assoc_create(pr, skb, fl, cfg, &key);
+	rcu_read_unlock();
+	return ret;
 }
 
 /* Receive path (softirq, RCU held): a reply for @a, already rewritten. */

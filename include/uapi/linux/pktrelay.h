@@ -6,6 +6,10 @@
  * (relayctl, tests). Attribute and command numbers are ABI: append only.
  *
  * Generic netlink family PKTRELAY_GENL_NAME, version PKTRELAY_GENL_VERSION.
+ *
+ * Upstream sockets live in the network namespace a device was created in,
+ * wherever the device is moved afterwards; when that namespace is deleted,
+ * the devices created in it are deleted too, wherever they live.
  * Every command needs CAP_NET_ADMIN in the user namespace owning the
  * network namespace of the socket (GENL_UNS_ADMIN_PERM). Devices are looked
  * up in the network namespace of the requesting socket.
@@ -62,7 +66,9 @@
  *	Hard cap on associations of the device.
  * PKTRELAY_A_DEV_MAX_ASSOCS_PER_SOURCE (u32, 0 = no limit, default 0)
  *	Cap on associations per local address; the longest-idle one of that
- *	address is evicted for a new one.
+ *	address is evicted for a new one. Must not exceed MAX_ASSOCS (set
+ *	both in one request to change them together). Stored and reported;
+ *	not enforced yet.
  * PKTRELAY_A_DEV_FWMARK (u32, default 0 = none)
  *	Mark put on every upstream socket so policy routing keeps relayed
  *	packets out of the device.
@@ -270,7 +276,7 @@ enum pktrelay_a_dev {
 	PKTRELAY_A_DEV_FWMARK,			/* u32 */
 	PKTRELAY_A_DEV_DNS,			/* u8, pktrelay_dns_policy */
 	PKTRELAY_A_DEV_ICMP_ECHO,		/* u8, pktrelay_icmp_echo */
-	PKTRELAY_A_DEV_ECHO_RATE,		/* u32, per second, 0 = off */
+	PKTRELAY_A_DEV_ECHO_RATE,		/* u32, per second, 0 = unlimited */
 	PKTRELAY_A_DEV_ECHO_BURST,		/* u32 */
 	PKTRELAY_A_DEV_FEATURES,		/* u32, read-only */
 	PKTRELAY_A_DEV_STATS,			/* nested, read-only */
