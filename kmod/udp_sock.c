@@ -172,6 +172,12 @@ void pktrelay_udp_send(struct pktrelay_assoc *a, struct sk_buff *skb,
 
 	/* Forwarded packets may carry a checksum state for their old headers. */
 	skb->ip_summed = CHECKSUM_NONE;
+	/*
+	 * A datagram larger than the upstream path is fragmented there, not
+	 * refused: IPv4 goes out without DF, and IPv6 must be allowed to
+	 * fragment whatever the app's socket said.
+	 */
+	skb->ignore_df = 1;
 
 	if (a->relay_family == AF_INET) {
 		struct rtable *rt;

@@ -34,6 +34,26 @@ assert_eq $((9 + 28 + 9 + 48)) "$(stat rx_bytes)" "rx_bytes of the two replies"
 assert_eq 0 "$(stat upstream_errors)" "no upstream errors"
 assert_eq 0 "$(stat queue_drops)" "no queue drops"
 
+log "datagrams larger than the upstream path MTU (veth: 1500) go through"
+big=$(head -c 3000 /dev/zero | tr '\0' x)
+out=$(nsx "$APP" socat -T5 -b 65536 - UDP4:10.200.0.2:7000 <<<"$big")
+assert_eq "a:$big" "$out" "3000-byte IPv4 datagram and reply"
+out=$(nsx "$APP" socat -T5 -b 65536 - "UDP6:[fd20::2]:7000" <<<"$big")
+assert_eq "a:$big" "$out" "3000-byte IPv6 datagram and reply"
+# An app that does its own path MTU discovery (IPV6_PMTUDISC_DO, as QUIC
+# stacks do) still gets its datagram through: relay0's MTU is 65535, and
+# the relay fragments on the upstream side whatever the app's socket said.
+out=$(nsx "$APP" "$PYTHON" -c '
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, 23, 2)   # IPV6_MTU_DISCOVER = PMTUDISC_DO
+s.settimeout(5)
+s.sendto(b"y" * 3000, ("fd20::2", 7000))
+print(len(s.recv(65535)))
+')
+assert_eq 3002 "$out" "3000-byte IPv6 datagram from a PMTUDISC_DO socket"
+assert_eq 0 "$(stat upstream_errors)" "no upstream errors for large datagrams"
+
 log "endpoint-independent mapping: one local endpoint, two destinations"
 for fam in 4 6; do
 	if [[ $fam == 4 ]]; then
