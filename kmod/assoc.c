@@ -104,6 +104,7 @@ static void pktrelay_assoc_remove(struct pktrelay_assoc *a, bool was_ready)
 
 	rhashtable_remove_fast(&pr->assocs, &a->node, pktrelay_assoc_params);
 	xa_erase_bh(&pr->assoc_ids, a->id);
+	pktrelay_source_detach(pr, a);
 	atomic_dec(&pr->nassocs);
 	if (was_ready) {
 		if (a->reason == PKTRELAY_CLOSE_IDLE)
@@ -113,7 +114,10 @@ static void pktrelay_assoc_remove(struct pktrelay_assoc *a, bool was_ready)
 	pktrelay_assoc_put(a);
 }
 
-/* Process context. Returns false if @a was already being removed. */
+/*
+ * Process context, or softirq when evicting for a new flow. Returns false
+ * if @a was already being removed.
+ */
 bool pktrelay_assoc_unlink(struct pktrelay_assoc *a, u8 reason)
 {
 	struct sk_buff_head q;
@@ -271,7 +275,7 @@ static int pktrelay_assoc_create(struct pktrelay_dev *pr, struct sk_buff *skb,
 				 const struct pktrelay_config *cfg,
 				 const struct pktrelay_assoc_key *key)
 {
-	struct pktrelay_assoc *a, *old;
+	struct pktrelay_assoc *a, *old, *victim;
 	int err;
 
 	if (atomic_inc_return(&pr->nassocs) > cfg->max_assocs) {
@@ -302,6 +306,20 @@ static int pktrelay_assoc_create(struct pktrelay_dev *pr, struct sk_buff *skb,
 	a->last_active = a->created;
 	atomic_inc(&pr->nlive);
 
+	/*
+	 * Account it to its address before anyone can find it, so no flush
+	 * can remove it half-attached; evict for it if that goes over the
+	 * per-source limit.
+	 */
+	victim = pktrelay_source_attach(pr, a, cfg->max_assocs_per_source);
+	if (IS_ERR(victim)) {
+		pktrelay_stat_inc(pr, PKTRELAY_STAT_NOMEM);	/* unlimited */
+	} else if (victim) {
+		if (pktrelay_assoc_unlink(victim, PKTRELAY_CLOSE_LIMIT))
+			pktrelay_stat_inc(pr, PKTRELAY_STAT_ASSOC_EVICTED);
+		pktrelay_assoc_put(victim);
+	}
+
 	err = xa_alloc_cyclic_bh(&pr->assoc_ids, &a->id, a, xa_limit_32b,
 				 &pr->next_assoc_id, GFP_ATOMIC);
 	if (err < 0)
@@ -312,6 +330,7 @@ static int pktrelay_assoc_create(struct pktrelay_dev *pr, struct sk_buff *skb,
 	if (old) {
 		/* Another CPU created it first (or the table is full). */
 		xa_erase_bh(&pr->assoc_ids, a->id);
+		pktrelay_source_detach(pr, a);
 		atomic_dec(&pr->nassocs);
 		call_rcu(&a->rcu, pktrelay_assoc_free_rcu);
 		if (IS_ERR(old))
@@ -328,6 +347,7 @@ static int pktrelay_assoc_create(struct pktrelay_dev *pr, struct sk_buff *skb,
 	return PKTRELAY_STAT_NUM;
 
 err_free:
+	pktrelay_source_detach(pr, a);
 	atomic_dec(&pr->nassocs);
 	call_rcu(&a->rcu, pktrelay_assoc_free_rcu);
 	return PKTRELAY_STAT_NOMEM;
@@ -430,11 +450,19 @@ void pktrelay_assocs_flush(struct pktrelay_dev *pr, u8 reason)
 
 int pktrelay_assocs_init(struct pktrelay_dev *pr)
 {
+	int err;
+
 	xa_init_flags(&pr->assoc_ids, XA_FLAGS_ALLOC1 | XA_FLAGS_LOCK_BH);
 	atomic_set(&pr->nassocs, 0);
 	atomic_set(&pr->nlive, 0);
 	INIT_DELAYED_WORK(&pr->sweep, pktrelay_assoc_sweep);
-	return rhashtable_init(&pr->assocs, &pktrelay_assoc_params);
+	err = rhashtable_init(&pr->assocs, &pktrelay_assoc_params);
+	if (err)
+		return err;
+	err = pktrelay_sources_init(pr);
+	if (err)
+		rhashtable_destroy(&pr->assocs);
+	return err;
 }
 
 /*
@@ -447,6 +475,7 @@ void pktrelay_assocs_destroy(struct pktrelay_dev *pr)
 	pktrelay_assocs_flush(pr, PKTRELAY_CLOSE_DEVICE_GONE);
 	wait_var_event(&pr->nlive, !atomic_read(&pr->nlive));
 	cancel_delayed_work_sync(&pr->sweep);
+	pktrelay_sources_destroy(pr);
 	rhashtable_destroy(&pr->assocs);
 	xa_destroy(&pr->assoc_ids);
 }

@@ -50,6 +50,10 @@ struct pktrelay_assoc {
 	struct pktrelay_upstream *up;	/* holds a reference */
 	const struct pktrelay_upstream_ops *ops;	/* up->ops */
 
+	/* Its local address's accounting (source.c); NULL if none. */
+	struct pktrelay_source *src;
+	struct list_head src_node;	/* on src->assocs, src->lock */
+
 	/* First destination, for listings. */
 	union pktrelay_addr remote;
 	__be16 remote_port;
@@ -86,6 +90,14 @@ static inline void pktrelay_assoc_touch(struct pktrelay_assoc *a)
 	if (READ_ONCE(a->last_active) != now)
 		WRITE_ONCE(a->last_active, now);
 }
+
+/* source.c */
+int pktrelay_sources_init(struct pktrelay_dev *pr);
+void pktrelay_sources_destroy(struct pktrelay_dev *pr);
+struct pktrelay_assoc *pktrelay_source_attach(struct pktrelay_dev *pr,
+					      struct pktrelay_assoc *a,
+					      u32 limit);
+void pktrelay_source_detach(struct pktrelay_dev *pr, struct pktrelay_assoc *a);
 
 /* udp_sock.c */
 int pktrelay_udp_open(struct pktrelay_assoc *a, u8 family,

@@ -156,6 +156,7 @@ static int pktrelay_nl_fill_stats(struct sk_buff *skb, struct net_device *dev)
 		[PKTRELAY_STAT_SOCKS5_CLOSED] = PKTRELAY_A_STATS_SOCKS5_CLOSED,
 		[PKTRELAY_STAT_SOCKS5_BAD_DATAGRAM] =
 			PKTRELAY_A_STATS_SOCKS5_BAD_DATAGRAM,
+		[PKTRELAY_STAT_ASSOC_EVICTED] = PKTRELAY_A_STATS_ASSOC_EVICTED,
 	};
 	struct rtnl_link_stats64 ls;
 	u64 cnt[PKTRELAY_STAT_NUM];

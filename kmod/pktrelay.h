@@ -32,6 +32,7 @@ struct nlattr;
 struct netlink_ext_ack;
 struct pktrelay_assoc;
 struct pktrelay_flow;
+struct pktrelay_source;
 
 /*
  * An upstream relay kind. Ops are static: an association keeps a pointer
@@ -117,6 +118,7 @@ enum pktrelay_stat {
 	PKTRELAY_STAT_ICMP_OTHER,
 	PKTRELAY_STAT_SOCKS5_CLOSED,
 	PKTRELAY_STAT_SOCKS5_BAD_DATAGRAM,
+	PKTRELAY_STAT_ASSOC_EVICTED,
 
 	PKTRELAY_STAT_NUM,
 };
@@ -141,6 +143,7 @@ struct pktrelay_dev {
 
 	/* Association table: see assoc.c for the ownership rules. */
 	struct rhashtable assocs;	/* by (family, address, port) */
+	struct rhashtable sources;	/* by (family, address): source.c */
 	struct xarray assoc_ids;	/* by id: ordered walks, dumps */
 	u32 next_assoc_id;
 	atomic_t nassocs;		/* linked in the table */

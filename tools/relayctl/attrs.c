@@ -89,7 +89,8 @@ NAMES(stats_names,
 	[PKTRELAY_A_STATS_ECHO_RATELIMITED] = "echo_ratelimited",
 	[PKTRELAY_A_STATS_ICMP_OTHER] = "icmp_other",
 	[PKTRELAY_A_STATS_SOCKS5_CLOSED] = "socks5_closed",
-	[PKTRELAY_A_STATS_SOCKS5_BAD_DATAGRAM] = "socks5_bad_datagram");
+	[PKTRELAY_A_STATS_SOCKS5_BAD_DATAGRAM] = "socks5_bad_datagram",
+	[PKTRELAY_A_STATS_ASSOC_EVICTED] = "assoc_evicted");
 
 _Static_assert(PKTRELAY_FEATURE_UNREACH == 1U << 0 &&
 	       PKTRELAY_FEATURE_UDP_RELAY == 1U << 1 &&

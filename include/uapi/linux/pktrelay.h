@@ -67,8 +67,7 @@
  * PKTRELAY_A_DEV_MAX_ASSOCS_PER_SOURCE (u32, 0 = no limit, default 0)
  *	Cap on associations per local address; the longest-idle one of that
  *	address is evicted for a new one. Must not exceed MAX_ASSOCS (set
- *	both in one request to change them together). Stored and reported;
- *	not enforced yet.
+ *	both in one request to change them together).
  * PKTRELAY_A_DEV_FWMARK (u32, default 0 = none)
  *	Mark put on every upstream socket so policy routing keeps relayed
  *	packets out of the device.
@@ -256,6 +255,8 @@ enum pktrelay_a_stats {
 	 */
 	PKTRELAY_A_STATS_SOCKS5_CLOSED,
 	PKTRELAY_A_STATS_SOCKS5_BAD_DATAGRAM,
+	/* Associations evicted to make room under max-assocs-per-source. */
+	PKTRELAY_A_STATS_ASSOC_EVICTED,
 
 	__PKTRELAY_A_STATS_MAX,
 };
