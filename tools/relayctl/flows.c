@@ -12,6 +12,7 @@
 #include "assoc.h"
 #include "json.h"
 #include "nl.h"
+#include "parse.h"
 #include "relayctl.h"
 
 /* A dump is restarted this often if the kernel says it was inconsistent. */
@@ -25,17 +26,9 @@ struct assoc_list {
 static int collect(struct nlmsghdr *nlh, void *arg)
 {
 	struct assoc_list *l = arg;
-	struct assoc_info *p;
 
-	if (l->n == l->size) {
-		size_t size = l->size ? 2 * l->size : 16;
-
-		p = realloc(l->assoc, size * sizeof(*p));
-		if (!p)
-			return -1;
-		l->assoc = p;
-		l->size = size;
-	}
+	if (grow_array((void **)&l->assoc, &l->size, l->n, sizeof(*l->assoc), 16))
+		return -1;
 	if (assoc_parse(nlh, &l->assoc[l->n]) < 0 ||
 	    l->assoc[l->n].cmd != PKTRELAY_CMD_ASSOC_GET)
 		return -1;

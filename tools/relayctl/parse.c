@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parse.h"
@@ -163,4 +164,20 @@ void copy_string(char *dst, size_t size, const void *src, size_t len)
 		len = size - 1;
 	memcpy(dst, src, len);
 	dst[len] = '\0';
+}
+
+int grow_array(void **arr, size_t *size, size_t n, size_t elem, size_t first)
+{
+	size_t want;
+	void *p;
+
+	if (n < *size)
+		return 0;
+	want = *size ? 2 * *size : first;
+	p = realloc(*arr, want * elem);
+	if (!p)
+		return -1;
+	*arr = p;
+	*size = want;
+	return 0;
 }

@@ -58,4 +58,11 @@ void copy_string(char *dst, size_t size, const void *src, size_t len);
  */
 void print_safe(FILE *f, const char *s);
 
+/*
+ * Make room for one more element in the growable array *@arr of *@size
+ * elements of @elem bytes, @n of them in use: doubles it (@first at
+ * first). Returns 0, or -1 with the array untouched if memory ran out.
+ */
+int grow_array(void **arr, size_t *size, size_t n, size_t elem, size_t first);
+
 #endif /* RELAYCTL_PARSE_H */

@@ -10,6 +10,7 @@
 #include "dev.h"
 #include "json.h"
 #include "nl.h"
+#include "parse.h"
 #include "relayctl.h"
 
 /* A dump is restarted this often if the kernel says it was inconsistent. */
@@ -23,17 +24,9 @@ struct dev_list {
 static int collect(struct nlmsghdr *nlh, void *arg)
 {
 	struct dev_list *l = arg;
-	struct dev_info *p;
 
-	if (l->n == l->size) {
-		size_t size = l->size ? 2 * l->size : 4;
-
-		p = realloc(l->dev, size * sizeof(*p));
-		if (!p)
-			return -1;
-		l->dev = p;
-		l->size = size;
-	}
+	if (grow_array((void **)&l->dev, &l->size, l->n, sizeof(*l->dev), 4))
+		return -1;
 	if (dev_parse(nlh, &l->dev[l->n]) < 0)
 		return -1;
 	l->n++;
