@@ -32,6 +32,7 @@ static int pktrelay_dev_init(struct net_device *dev)
 
 	pr->dev = dev;
 	INIT_LIST_HEAD(&pr->list);
+	pktrelay_echo_init(pr);
 
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
 	if (!dev->tstats)

@@ -149,13 +149,20 @@ struct pktrelay_dev {
 	atomic_t nassocs;		/* linked in the table */
 	atomic_t nlive;			/* allocated, not yet freed */
 	struct delayed_work sweep;
+
+	/* Echo reply token bucket (icmp_echo.c); the lock is per device. */
+	spinlock_t echo_lock;
+	u64 echo_credit;		/* nanoseconds of credit */
+	u64 echo_stamp;			/* ktime_get_ns() of the last refill */
 };
 
 /* Behaviour this build really performs (PKTRELAY_A_DEV_FEATURES). */
 #define PKTRELAY_FEATURES	(PKTRELAY_FEATURE_UNREACH | \
 				 PKTRELAY_FEATURE_UDP_RELAY | \
 				 PKTRELAY_FEATURE_UPSTREAM_DIRECT | \
-				 PKTRELAY_FEATURE_UPSTREAM_SOCKS5)
+				 PKTRELAY_FEATURE_UPSTREAM_SOCKS5 | \
+				 PKTRELAY_FEATURE_DNS_TRUNCATE | \
+				 PKTRELAY_FEATURE_ICMP_ECHO)
 
 extern struct workqueue_struct *pktrelay_wq;
 
@@ -191,6 +198,21 @@ void pktrelay_rx_inject(struct pktrelay_dev *pr, struct sk_buff *skb);
 int pktrelay_rx_build_udp(struct sk_buff *skb, u8 family,
 			  const union pktrelay_addr *saddr, __be16 sport,
 			  const union pktrelay_addr *daddr, __be16 dport);
+
+/* reply.c: in-kernel answers that reuse the request's skb */
+bool pktrelay_reply_addrs_ok(const struct sk_buff *skb);
+int pktrelay_reply_prepare(struct pktrelay_dev *pr, struct sk_buff *skb,
+			   unsigned int l4off, unsigned int l4_write, u8 proto);
+void pktrelay_reply_send(struct pktrelay_dev *pr, struct sk_buff *skb);
+
+/* dns.c */
+int pktrelay_dns_xmit(struct pktrelay_dev *pr, struct sk_buff *skb,
+		      const struct pktrelay_flow *fl, unsigned int off);
+
+/* icmp_echo.c */
+void pktrelay_echo_init(struct pktrelay_dev *pr);
+int pktrelay_echo_xmit(struct pktrelay_dev *pr, struct sk_buff *skb,
+		       unsigned int off, unsigned int len);
 
 /* assoc.c */
 int pktrelay_assocs_init(struct pktrelay_dev *pr);

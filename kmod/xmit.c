@@ -5,9 +5,11 @@
  * Every packet is validated before anything looks past the IP header, so a
  * forged or truncated packet (raw sockets and AF_PACKET can send anything
  * into the device) is counted as malformed and dropped, never answered.
- * Valid packets that nothing relays yet get the ICMP error an application
- * can act on: port unreachable for UDP (a connected socket sees
- * ECONNREFUSED), host/address unreachable for everything else.
+ * ICMP echo requests and, by policy, DNS queries are answered in-kernel
+ * (icmp_echo.c, dns.c); other ICMP is dropped. Valid packets that nothing
+ * relays get the ICMP error an application can act on: port unreachable
+ * for UDP (a connected socket sees ECONNREFUSED), host/address
+ * unreachable for everything else.
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -43,18 +45,6 @@ static bool pktrelay_udp_parse(struct sk_buff *skb, unsigned int off,
 	fl->dport = uh->dest;
 	fl->payload_len = ulen - sizeof(*uh);
 	return !pskb_trim(skb, off + ulen);
-}
-
-/*
- * ICMP errors must never answer ICMP errors (RFC 1122 3.2.2, RFC 4443 2.4),
- * so look at the type first. Returns false if the header is cut short.
- */
-static bool pktrelay_icmp_type(struct sk_buff *skb, unsigned int off, u8 *type)
-{
-	if (!pskb_may_pull(skb, off + 1))
-		return false;
-	*type = skb->data[off];
-	return true;
 }
 
 /*
@@ -100,11 +90,21 @@ void pktrelay_unreach(struct pktrelay_dev *pr, struct sk_buff *skb)
 	pktrelay_stat_inc(pr, PKTRELAY_STAT_UNREACH_SENT);
 }
 
-/* A valid UDP packet: the association table relays or refuses it. */
+/*
+ * A valid UDP packet whose header is at @off: DNS is answered truncated
+ * when the policy says so, or when there is no upstream to relay it (so
+ * resolvers fall back to TCP instead of timing out); everything else goes
+ * to the association table, which relays or refuses it.
+ */
 static int pktrelay_xmit_udp(struct pktrelay_dev *pr, struct sk_buff *skb,
-			     const struct pktrelay_flow *fl)
+			     const struct pktrelay_flow *fl, unsigned int off)
 {
-	return pktrelay_assoc_xmit(pr, skb, fl, rcu_dereference_bh(pr->config));
+	const struct pktrelay_config *cfg = rcu_dereference_bh(pr->config);
+
+	if (fl->dport == htons(53) &&
+	    (cfg->dns == PKTRELAY_DNS_TRUNCATE || !cfg->upstream))
+		return pktrelay_dns_xmit(pr, skb, fl, off);
+	return pktrelay_assoc_xmit(pr, skb, fl, cfg);
 }
 
 static int pktrelay_xmit_ipv4(struct pktrelay_dev *pr, struct sk_buff *skb)
@@ -112,7 +112,6 @@ static int pktrelay_xmit_ipv4(struct pktrelay_dev *pr, struct sk_buff *skb)
 	struct pktrelay_flow fl = { .family = AF_INET };
 	const struct iphdr *iph;
 	unsigned int hlen, tot;
-	u8 type;
 
 	if (!pskb_may_pull(skb, sizeof(*iph)))
 		return PKTRELAY_STAT_MALFORMED;
@@ -136,13 +135,9 @@ static int pktrelay_xmit_ipv4(struct pktrelay_dev *pr, struct sk_buff *skb)
 		fl.df = !!(iph->frag_off & htons(IP_DF));
 		if (!pktrelay_udp_parse(skb, hlen, tot - hlen, &fl))
 			return PKTRELAY_STAT_MALFORMED;
-		return pktrelay_xmit_udp(pr, skb, &fl);
+		return pktrelay_xmit_udp(pr, skb, &fl, hlen);
 	case IPPROTO_ICMP:
-		if (!pktrelay_icmp_type(skb, hlen, &type))
-			return PKTRELAY_STAT_MALFORMED;
-		if (icmp_is_err(type))
-			return PKTRELAY_STAT_UNHANDLED;
-		break;
+		return pktrelay_echo_xmit(pr, skb, hlen, tot - hlen);
 	}
 
 	pktrelay_unreach(pr, skb);
@@ -155,7 +150,7 @@ static int pktrelay_xmit_ipv6(struct pktrelay_dev *pr, struct sk_buff *skb)
 	const struct ipv6hdr *ip6h;
 	__be16 frag_off = 0;
 	unsigned int len;
-	u8 nexthdr, type;
+	u8 nexthdr;
 	int off;
 
 	if (!pskb_may_pull(skb, sizeof(*ip6h)))
@@ -181,13 +176,9 @@ static int pktrelay_xmit_ipv6(struct pktrelay_dev *pr, struct sk_buff *skb)
 		fl.tos = ipv6_get_dsfield(ip6h);
 		if (!pktrelay_udp_parse(skb, off, len - off, &fl))
 			return PKTRELAY_STAT_MALFORMED;
-		return pktrelay_xmit_udp(pr, skb, &fl);
+		return pktrelay_xmit_udp(pr, skb, &fl, off);
 	case IPPROTO_ICMPV6:
-		if (!pktrelay_icmp_type(skb, off, &type))
-			return PKTRELAY_STAT_MALFORMED;
-		if (!(type & ICMPV6_INFOMSG_MASK))
-			return PKTRELAY_STAT_UNHANDLED;
-		break;
+		return pktrelay_echo_xmit(pr, skb, off, len - off);
 	}
 
 	pktrelay_unreach(pr, skb);

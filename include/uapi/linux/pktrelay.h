@@ -72,11 +72,21 @@
  *	Mark put on every upstream socket so policy routing keeps relayed
  *	packets out of the device.
  * PKTRELAY_A_DEV_DNS (u8, enum pktrelay_dns_policy, default RELAY)
+ *	When DNS is truncated (TRUNCATE, or RELAY with upstream NONE), every
+ *	UDP packet to port 53 is answered in-kernel or dropped: a standard
+ *	query (QR 0, OPCODE QUERY, QDCOUNT > 0, UDP length = IP length, from
+ *	and to unicast addresses) gets the query back with QR and TC set,
+ *	RCODE 0 and ANCOUNT = QDCOUNT; anything else counts as DNS_MALFORMED.
  * PKTRELAY_A_DEV_ICMP_ECHO (u8, enum pktrelay_icmp_echo, default REPLY)
+ *	ICMP/ICMPv6 echo requests (code 0, valid checksum) to any unicast
+ *	destination routed into the device are answered in-kernel. Requests
+ *	carrying IPv4 options or IPv6 extension headers are answered without
+ *	them. Nothing else ICMP is ever answered (ICMP_OTHER).
  * PKTRELAY_A_DEV_ECHO_RATE (u32, echo replies per second, 0 = unlimited,
  *	default 10000)
  * PKTRELAY_A_DEV_ECHO_BURST (u32, token bucket depth, 1..1000000,
  *	default 1000)
+ *	One token bucket per device limits echo replies (ECHO_RATELIMITED).
  *
  * Configuration attributes are accepted and reported by the module from
  * version 1 on; which of them already change packet handling is stated by
@@ -246,7 +256,12 @@ enum pktrelay_a_stats {
 	PKTRELAY_A_STATS_ECHO_DROPPED,
 	/* Echo requests dropped by the echo-rate token bucket. */
 	PKTRELAY_A_STATS_ECHO_RATELIMITED,
-	/* ICMP packets neither echo request nor answerable: dropped. */
+	/*
+	 * ICMP packets neither echo request nor answerable: other types,
+	 * errors, echo requests with a code other than 0, or to or from a
+	 * multicast, broadcast or unspecified address. Dropped. (Echo
+	 * requests with a bad checksum or cut short count as MALFORMED.)
+	 */
 	PKTRELAY_A_STATS_ICMP_OTHER,
 	/*
 	 * SOCKS5: associations ended because the control connection failed
