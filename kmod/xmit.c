@@ -57,9 +57,9 @@ void pktrelay_unreach(struct pktrelay_dev *pr, struct sk_buff *skb)
 	/*
 	 * The ICMP code would refuse silently to answer multicast or
 	 * broadcast, or a packet without a unicast source (RFC 1122
-	 * 3.2.2, RFC 4443 2.4(e)); the stack's own housekeeping (router
-	 * solicitations, MLD reports) ends up here. Check first, so
-	 * unreach_sent counts only errors that are really sent.
+	 * 3.2.2, RFC 4443 2.4(e)); multicast UDP (mDNS, SSDP) routed into
+	 * the device ends up here. Check first, so unreach_sent counts
+	 * only errors that are really sent.
 	 */
 	if (skb->protocol == htons(ETH_P_IP)) {
 		const struct iphdr *iph = ip_hdr(skb);
