@@ -35,8 +35,8 @@ check:
 		{ echo "make check: compiler/sparse warnings above" >&2; exit 1; }
 	@rm -f .check.log
 	@test -x $(CHECKPATCH) || scripts/kselftest-headers.sh
-	$(CHECKPATCH) --strict --no-tree --terse --show-types --ignore SPDX_LICENSE_TAG \
-		--ignore FILE_PATH_CHANGES -f kmod/*.c kmod/*.h include/uapi/linux/pktrelay.h
+	$(CHECKPATCH) --strict --no-tree --terse --show-types \
+		-f kmod/*.c kmod/*.h include/uapi/linux/pktrelay.h
 	@echo "make check: clean"
 
 test:
