@@ -22,6 +22,13 @@ args = ap.parse_args()
 fam = socket.AF_INET6 if ":" in args.addr else socket.AF_INET
 s = socket.socket(fam, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+# Tests open hundreds of flows at once: a burst must not overflow this
+# one-threaded server's socket (UdpRcvbufErrors), or replies go missing
+# that the relay delivered. SO_RCVBUFFORCE (33) goes past rmem_max as root.
+try:
+    s.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)
+except OSError:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 << 20)
 s.bind((args.addr, args.port))
 log = open(args.log, "a", buffering=1) if args.log else None
 print("ready", flush=True)
