@@ -57,31 +57,25 @@ void pktrelay_unreach(struct pktrelay_dev *pr, struct sk_buff *skb)
 	/*
 	 * The ICMP code would refuse silently to answer multicast or
 	 * broadcast, or a packet without a unicast source (RFC 1122
-	 * 3.2.2, RFC 4443 2.4(e)); multicast UDP (mDNS, SSDP) routed into
-	 * the device ends up here. Check first, so unreach_sent counts
-	 * only errors that are really sent.
+	 * 3.2.2, RFC 4443 2.4(e)), and IPv4 errors need the packet's route;
+	 * multicast UDP (mDNS, SSDP) routed into the device ends up here.
+	 * Check first, with the rules every answer of ours follows, so
+	 * unreach_sent counts only errors that are really sent.
 	 */
+	if (!pktrelay_reply_addrs_ok(skb))
+		return;
 	if (skb->protocol == htons(ETH_P_IP)) {
-		const struct iphdr *iph = ip_hdr(skb);
-		const struct rtable *rt = skb_rtable(skb);
-		bool udp = iph->protocol == IPPROTO_UDP;
+		bool udp = ip_hdr(skb)->protocol == IPPROTO_UDP;
 
-		if (!rt || rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST) ||
-		    ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr) ||
-		    ipv4_is_zeronet(iph->saddr) || ipv4_is_multicast(iph->saddr))
+		if (!skb_rtable(skb))
 			return;
 		icmp_ndo_send(skb, ICMP_DEST_UNREACH,
 			      udp ? ICMP_PORT_UNREACH : ICMP_HOST_UNREACH, 0);
 	} else {
-		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-		u8 nexthdr = ip6h->nexthdr;
+		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
 		__be16 frag_off;
 		bool udp;
 
-		if (ipv6_addr_is_multicast(&ip6h->daddr) ||
-		    ipv6_addr_any(&ip6h->saddr) ||
-		    ipv6_addr_is_multicast(&ip6h->saddr))
-			return;
 		udp = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
 				       &frag_off) >= 0 && nexthdr == IPPROTO_UDP;
 		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH,
