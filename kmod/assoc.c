@@ -221,6 +221,8 @@ static void pktrelay_assoc_open_work(struct work_struct *work)
 	spin_lock_bh(&a->lock);
 	ready = a->state == PKTRELAY_ASSOC_PENDING;
 	if (ready) {
+		/* Counted before its first packet leaves: no reply outruns it. */
+		pktrelay_stat_inc(pr, PKTRELAY_STAT_ASSOC_CREATED);
 		while ((skb = __skb_dequeue(&a->queue))) {
 			memcpy(&fl, skb->cb, sizeof(fl));
 			pktrelay_assoc_forward(a, skb, &fl);
@@ -230,7 +232,6 @@ static void pktrelay_assoc_open_work(struct work_struct *work)
 	spin_unlock_bh(&a->lock);
 
 	if (ready) {
-		pktrelay_stat_inc_task(pr, PKTRELAY_STAT_ASSOC_CREATED);
 		pktrelay_nl_notify_assoc(a, PKTRELAY_CMD_ASSOC_NEW);
 		queue_delayed_work(pktrelay_wq, &pr->sweep,
 				   PKTRELAY_SWEEP_INTERVAL);
