@@ -11,7 +11,7 @@ PKGS=(
 	build-essential make gcc pkg-config sparse
 	linux-image-amd64 linux-headers-amd64
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
-	shellcheck
+	shellcheck valgrind strace
 	# VM: QEMU (TCG) + busybox initramfs with the kernel's virtio/9p modules
 	qemu-system-x86 busybox-static kmod cpio gzip xz-utils zstd
 	# tests: run inside the VM from the host root (exported read-only over 9p)

@@ -8,8 +8,9 @@
 #   3. scripts/kselftest-headers.sh     kselftest + checkpatch files -> .cache/
 #   4. make KVER=...                    module, relayctl, selftests
 #   5. make check KVER=...              style gates
+#      make -C tools/relayctl check     relayctl unit/CLI tests (valgrind)
 #   6. selftests/vm/vm-run.sh -- selftests/run-all.sh [TEST...]   (in QEMU)
-# Exits 0 only if the style gates and every test passed; the last line
+# Exits 0 only if the style gates, the host tests and every VM test passed; the last line
 # printed is run-all's "N passed, N failed, N skipped". Console log and the
 # guest's dmesg are kept in .cache/test/. The module never loads on the host.
 # PKTRELAY_VM_TIMEOUT (default 2400 s) bounds the VM run.
@@ -33,6 +34,10 @@ step "style gates: make check KVER=$KVER"
 check_rc=0
 make check KVER="$KVER" || check_rc=$?
 ((check_rc == 0)) || echo "test.sh: 'make check' FAILED (exit $check_rc); running the VM tests anyway" >&2
+
+step "relayctl host tests: make -C tools/relayctl check (under valgrind)"
+make -C tools/relayctl check VALGRIND="valgrind -q --error-exitcode=1 --leak-check=full" ||
+	{ check_rc=$?; echo "test.sh: relayctl host tests FAILED; running the VM tests anyway" >&2; }
 
 step "VM tests: selftests/vm/vm-run.sh -- selftests/run-all.sh $*"
 mkdir -p .cache/test

@@ -16,9 +16,12 @@
 RELAY_MARK=0x100
 SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-# topo_up: sets APP, UP; relay0 with upstream direct; echo servers running.
+# topo_up [--no-routing]: sets APP, UP; relay0 with upstream direct; echo
+# servers running. With --no-routing nothing is routed into relay0 (the
+# route tests let relayctl do it).
 topo_up() {
-	local d
+	local d routing=true
+	[[ ${1:-} == --no-routing ]] && routing=false
 	tmpdir >/dev/null	# create it here: $(tmpdir) runs in a subshell
 	netns_new APP app
 	netns_new UP up
@@ -38,12 +41,14 @@ topo_up() {
 	# Replies come in on relay0 from addresses routed elsewhere.
 	nsx "$APP" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.relay0.rp_filter=0
-	for d in -4 -6; do
-		ip -n "$APP" "$d" rule add fwmark "$RELAY_MARK" lookup main prio 100
-		ip -n "$APP" "$d" rule add ipproto udp lookup 100 prio 200
-	done
-	ip -n "$APP" route add default dev relay0 src 10.99.0.1 table 100
-	ip -n "$APP" -6 route add default dev relay0 src fd99::1 table 100
+	if $routing; then
+		for d in -4 -6; do
+			ip -n "$APP" "$d" rule add fwmark "$RELAY_MARK" lookup main prio 100
+			ip -n "$APP" "$d" rule add ipproto udp lookup 100 prio 200
+		done
+		ip -n "$APP" route add default dev relay0 src 10.99.0.1 table 100
+		ip -n "$APP" -6 route add default dev relay0 src fd99::1 table 100
+	fi
 
 	relayctl_app set relay0 upstream direct fwmark "$RELAY_MARK" ||
 		fail "relayctl set upstream direct"

@@ -46,6 +46,14 @@ struct dev_info {
 /* Fill @d from a PKTRELAY_CMD_DEV_GET message. Returns 0, or -1 if malformed. */
 int dev_parse(struct nlmsghdr *nlh, struct dev_info *d);
 
+struct rnl;
+
+/*
+ * PKTRELAY_CMD_DEV_GET for the device @name into @d. Returns 0, or -1
+ * after saying why (no such device, not a pktrelay device, ...).
+ */
+int dev_fetch(struct rnl *c, const char *name, struct dev_info *d);
+
 void dev_print_text(FILE *f, const struct dev_info *d);
 void dev_print_json(struct json *j, const struct dev_info *d);
 

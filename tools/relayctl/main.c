@@ -7,6 +7,7 @@
  *	relayctl [-j|--json] flows DEV
  *	relayctl flush DEV
  *	relayctl [-j|--json] monitor [DEV]
+ *	relayctl [-j|--json] route add|del|show DEV [ARGS]...
  */
 #include <net/if.h>
 #include <stdarg.h>
@@ -61,6 +62,8 @@ static const struct command {
 	  "remove every UDP association of DEV" },
 	{ "monitor", cmd_monitor, help_monitor, "monitor [DEV]",
 	  "print associations as they come and go" },
+	{ "route", cmd_route, help_route, "route add|del|show DEV [ARGS]...",
+	  "send traffic into DEV with policy routing" },
 	{ "help", NULL, help, "help [COMMAND]",
 	  "show this help, or that of COMMAND" },
 };
@@ -101,7 +104,7 @@ static void help(void)
 		printf("  %-34s %s\n", commands[i].usage, commands[i].summary);
 	printf("\n"
 	       "Options:\n"
-	       "  -j, --json      print JSON instead of text (show, flows, monitor)\n"
+	       "  -j, --json      print JSON instead of text (show, flows, monitor, route show)\n"
 	       "  -h, --help      show this help\n"
 	       "  -V, --version   print the version\n"
 	       "\n"

@@ -343,7 +343,8 @@ static int resolve_family(struct rnl *c)
 	return 0;
 }
 
-int rnl_open(struct rnl *c, const char *op)
+/* A netlink socket of @protocol with extended ACKs, in @c. */
+static int rnl_socket(struct rnl *c, const char *op, int protocol)
 {
 	int one = 1, err;
 
@@ -356,11 +357,11 @@ int rnl_open(struct rnl *c, const char *op)
 		pr_err("%s: out of memory", op);
 		return -1;
 	}
-	err = genl_connect(c->sk);
+	err = nl_connect(c->sk, protocol);
 	if (err < 0) {
-		pr_err("%s: cannot open a generic netlink socket: %s", op,
-		       nl_geterror(err));
-		goto fail;
+		pr_err("%s: cannot open a netlink socket: %s", op, nl_geterror(err));
+		rnl_close(c);
+		return -1;
 	}
 	/*
 	 * Extended ACKs carry the kernel's reason for a refusal; capped ACKs
@@ -371,14 +372,23 @@ int rnl_open(struct rnl *c, const char *op)
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(c->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
-
-	if (resolve_family(c) < 0)
-		goto fail;
 	return 0;
+}
 
-fail:
-	rnl_close(c);
-	return -1;
+int rnl_open(struct rnl *c, const char *op)
+{
+	if (rnl_socket(c, op, NETLINK_GENERIC) < 0)
+		return -1;
+	if (resolve_family(c) < 0) {
+		rnl_close(c);
+		return -1;
+	}
+	return 0;
+}
+
+int rnl_open_route(struct rnl *c, const char *op)
+{
+	return rnl_socket(c, op, NETLINK_ROUTE);
 }
 
 void rnl_close(struct rnl *c)

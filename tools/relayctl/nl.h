@@ -54,6 +54,12 @@ struct rnl {
  * error and returns -1 on failure.
  */
 int rnl_open(struct rnl *c, const char *op);
+/*
+ * Open an rtnetlink socket with extended ACKs, for requests built by
+ * libnl-route and run with rnl_exchange(). Prints the error and returns
+ * -1 on failure.
+ */
+int rnl_open_route(struct rnl *c, const char *op);
 void rnl_close(struct rnl *c);
 
 /* A new pktrelay request (NLM_F_REQUEST and NLM_F_ACK are added on send). */

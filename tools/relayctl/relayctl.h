@@ -32,5 +32,7 @@ int cmd_flush(int argc, char **argv, const struct opts *o);
 void help_flush(void);
 int cmd_monitor(int argc, char **argv, const struct opts *o);
 void help_monitor(void);
+int cmd_route(int argc, char **argv, const struct opts *o);
+void help_route(void);
 
 #endif /* RELAYCTL_H */

@@ -64,6 +64,17 @@ static int get_one(struct rnl *c, const char *name, struct dev_list *l)
 	return err;
 }
 
+int dev_fetch(struct rnl *c, const char *name, struct dev_info *d)
+{
+	struct dev_list l = { 0 };
+	int err = get_one(c, name, &l);
+
+	if (!err)
+		*d = l.dev[0];
+	free(l.dev);
+	return err;
+}
+
 static int get_all(struct rnl *c, struct dev_list *l)
 {
 	struct nl_msg *msg;

@@ -195,6 +195,31 @@ fails "relayctl: set: password-file \"$tmp/long\": password longer than 255 byte
 fails "relayctl: set: password-file \"$tmp\": Is a directory" \
 	set relay0 upstream socks5 192.0.2.1:1080 user bob password-file "$tmp"
 
+# route: arguments.
+succeeds '^Usage: relayctl route add DEV \[table ID\]' route --help
+succeeds '^Usage: relayctl route add DEV \[table ID\]' route add relay0 -h
+succeeds '^Usage: relayctl route add DEV \[table ID\]' help route
+succeeds '^  route add\|del\|show DEV' --help
+fails 'relayctl: route: missing add, del or show' route
+fails 'relayctl: route: "up" is not one of: add, del, show' route up relay0
+fails 'relayctl: route add: missing device' route add
+fails 'relayctl: route del: "" is not a device name (1 to 15 bytes)' route del ''
+fails 'relayctl: route add: unexpected argument "via"' route add relay0 via 10.0.0.1
+fails 'relayctl: route add: table: missing value' route add relay0 table
+fails 'relayctl: route add: table: given more than once' route add relay0 table 7 table 8
+fails 'relayctl: route add: table: "x" is not a number' route add relay0 table x
+fails 'relayctl: route add: table: "0" is out of range 1..4294967295' route add relay0 table 0
+fails 'relayctl: route add: table: 254 is the kernel'"'"'s main table; pick one of its own' \
+	route add relay0 table 254
+fails 'relayctl: route del: table: "local" is the kernel'"'"'s; pick a table of its own (1..252 or 256..)' \
+	route del relay0 table local
+fails 'relayctl: route add: priority: "0" is out of range 1..32765' route add relay0 priority 0
+fails 'relayctl: route add: priority: "32766" is out of range 1..32765' route add relay0 priority 32766
+fails 'relayctl: route add: proto: "tcp" is not one of: udp, all' route add relay0 proto tcp
+fails 'relayctl: route del: proto: only "route add" takes a protocol' route del relay0 proto all
+fails 'relayctl: route show: priority: only "route add" takes a priority' route show relay0 priority 9
+fails 'relayctl: route add: give at most one of -4 and -6' route add relay0 -4 -6
+
 # Without the module, valid commands get as far as the family lookup.
 if [ ! -d /sys/module/pktrelay ] && ! modinfo pktrelay >/dev/null 2>&1; then
 	nofamily='relayctl: pktrelay generic netlink family not found (is the pktrelay module loaded?)'
