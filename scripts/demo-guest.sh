@@ -55,13 +55,9 @@ app ip link set relay0 up
 app sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.relay0.rp_filter=0
 run app "$RELAYCTL" set relay0 upstream direct fwmark 0x100 udp-timeout 30
 
-step "policy routing: the app's UDP enters relay0, the relay's own (fwmark 0x100) does not"
-for f in -4 -6; do
-	run app ip "$f" rule add fwmark 0x100 lookup main prio 100
-	run app ip "$f" rule add ipproto udp lookup 100 prio 200
-done
-run app ip route add default dev relay0 src 10.99.0.1 table 100
-run app ip -6 route add default dev relay0 src fd99::1 table 100
+step "policy routing with relayctl: the app's UDP and ping enter relay0, the relay's own traffic (fwmark 0x100) does not"
+run app "$RELAYCTL" route add relay0
+run app "$RELAYCTL" route show relay0
 
 step "UDP echo servers in $UP"
 for addr in 10.200.0.2 fd20::2; do
@@ -77,6 +73,10 @@ step "socat in $APP talks UDP to the servers: the packets travel through relay0"
 echo "hello over IPv4" | run app socat -T5 - UDP4:10.200.0.2:7000
 echo "hello over IPv6" | run app socat -T5 - "UDP6:[fd20::2]:7000"
 
+step "ping is answered by relay0 itself (ICMP echo in the kernel)"
+run app ping -c 2 10.200.0.2
+run app ping -6 -c 2 fd20::2
+
 step "one association per app endpoint, shown with relayctl"
 run app "$RELAYCTL" flows relay0
 
@@ -91,6 +91,12 @@ fi
 step "device configuration and counters"
 run app "$RELAYCTL" show relay0
 run app ip -s link show relay0
+
+step "delete relay0: its routes go with it and UDP falls back to the main table"
+run app ip link del relay0
+run app ip route show table 5353
+echo "hello again, straight over veth0" | run app socat -T5 - UDP4:10.200.0.2:7000
+run app "$RELAYCTL" route del relay0
 
 step "delete the namespaces (relay0 and its associations go with them), unload"
 cleanup

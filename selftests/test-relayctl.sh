@@ -234,4 +234,24 @@ ip -n "$NS" link add relay0 type pktrelay
 ok -j show relay0
 jq -e '.udp_timeout == 120' <<<"$STDOUT" >/dev/null || fail "fresh relay0 after reload: $STDOUT"
 
+# Colour: on a terminal only (script(1) gives relayctl one), never with
+# NO_COLOR or into a pipe, always with --color=always.
+# tty_show TERM [NO_COLOR] [OPTION]: relayctl [OPTION] show relay0 on a tty
+tty_show() {
+	nsx "$NS" env TERM="$1" NO_COLOR="${2:-}" \
+		script -qec "$RELAYCTL ${3:-} show relay0" /dev/null
+}
+esc=$'\033['
+[[ $(tty_show xterm) == *"${esc}1;32mdevice: relay0"* ]] || fail "no colour on a terminal"
+[[ $(tty_show xterm 1) != *"$esc"* ]] || fail "colour despite NO_COLOR"
+[[ $(tty_show dumb) != *"$esc"* ]] || fail "colour on TERM=dumb"
+[[ $(tty_show xterm "" --color=never) != *"$esc"* ]] || fail "colour despite --color=never"
+ok show relay0
+[[ $STDOUT != *"$esc"* ]] || fail "colour into a pipe"
+ok --color=always show relay0
+[[ $STDOUT == *"${esc}1;32mdevice: relay0"* ]] || fail "--color=always: no coloured title"
+ok --color=always -j show relay0
+[[ $STDOUT != *"$esc"* ]] || fail "colour in JSON"
+jq -e . <<<"$STDOUT" >/dev/null || fail "--color=always -j show: not JSON"
+
 exit 0

@@ -11,6 +11,7 @@
 
 #include "assoc.h"
 #include "attrs.h"
+#include "color.h"
 #include "parse.h"
 
 _Static_assert(PKTRELAY_A_ASSOC_MAX < 32, "assoc_info.have is a 32-bit mask");
@@ -325,7 +326,9 @@ void assoc_print_table(FILE *f, const struct assoc_info *a, size_t n)
 				width[col] = len;
 		}
 	}
+	fputs(c_key(), f);
 	print_row(f, text, width);
+	fputs(c_off(), f);
 	for (col = 0; col < NCOLS; col++)
 		text[col] = cells[col];
 	for (i = 0; i < n; i++) {
@@ -401,7 +404,8 @@ void assoc_print_event(FILE *f, const struct assoc_info *a, const char *ifname)
 	char buf[ADDRPORT_STRLEN];
 	const char *s;
 
-	fprintf(f, "%s ", event_name(buf, sizeof(buf), a->cmd));
+	fprintf(f, "%s%s%s ", a->cmd == PKTRELAY_CMD_ASSOC_DEL ? c_bad() : c_good(),
+		event_name(buf, sizeof(buf), a->cmd), c_off());
 	fputs(format_endpoint(buf, sizeof(buf), a, EP_LOCAL), f);
 	s = format_endpoint(buf, sizeof(buf), a, EP_REMOTE);
 	fprintf(f, " -> %s", s ? s : "-");

@@ -10,6 +10,7 @@
 #include <netlink/genl/genl.h>
 
 #include "attrs.h"
+#include "color.h"
 #include "dev.h"
 #include "parse.h"
 
@@ -171,16 +172,16 @@ void dev_print_text(FILE *f, const struct dev_info *d)
 	unsigned int i;
 	uint32_t v;
 
-	fputs("device: ", f);
+	fprintf(f, "%sdevice: ", c_title());
 	print_safe(f, d->ifname);
-	fputc('\n', f);
+	fprintf(f, "%s\n", c_off());
 	if (DEV_HAS(d, PKTRELAY_A_DEV_IFINDEX))
-		fprintf(f, "  ifindex: %" PRIu32 "\n", d->ifindex);
+		fprintf(f, "  %sifindex%s: %" PRIu32 "\n", c_key(), c_off(), d->ifindex);
 
 	if (DEV_HAS(d, PKTRELAY_A_DEV_UPSTREAM)) {
 		const struct dev_upstream *up = &d->up;
 
-		fputs("  upstream:", f);
+		fprintf(f, "  %supstream%s:", c_key(), c_off());
 		if (up->have_type)
 			fprintf(f, " %s", enum_name(buf, sizeof(buf),
 						    &upstream_names, up->type));
@@ -199,7 +200,7 @@ void dev_print_text(FILE *f, const struct dev_info *d)
 		if (!DEV_HAS(d, k->attr))
 			continue;
 		v = d->val[k->attr];
-		fprintf(f, "  %s: ", k->key);
+		fprintf(f, "  %s%s%s: ", c_key(), k->key, c_off());
 		switch (k->kind) {
 		case CFG_U32:
 			fprintf(f, "%" PRIu32 "\n", v);
@@ -224,7 +225,7 @@ void dev_print_text(FILE *f, const struct dev_info *d)
 
 	if (DEV_HAS(d, PKTRELAY_A_DEV_FEATURES)) {
 		v = d->val[PKTRELAY_A_DEV_FEATURES];
-		fputs("  features:", f);
+		fprintf(f, "  %sfeatures%s:", c_key(), c_off());
 		if (!v)
 			fputs(" (none)", f);
 		for (i = 0; i < 32; i++)
@@ -234,16 +235,17 @@ void dev_print_text(FILE *f, const struct dev_info *d)
 	}
 
 	if (DEV_HAS(d, PKTRELAY_A_DEV_ASSOCS))
-		fprintf(f, "  assocs: %" PRIu32 "\n", d->val[PKTRELAY_A_DEV_ASSOCS]);
+		fprintf(f, "  %sassocs%s: %" PRIu32 "\n", c_key(), c_off(),
+			d->val[PKTRELAY_A_DEV_ASSOCS]);
 
 	for (i = 0; i < d->nstats; i++) {
 		char name[32];
 
-		fprintf(f, "  %s: %" PRIu64 "\n",
+		fprintf(f, "  %s%s%s: %" PRIu64 "\n", c_key(),
 			respell(buf, sizeof(buf),
 				stat_name(name, sizeof(name), d->stats[i].type),
 				'_', '-'),
-			d->stats[i].value);
+			c_off(), d->stats[i].value);
 	}
 }
 

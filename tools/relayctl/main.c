@@ -16,6 +16,7 @@
 
 #include <linux/pktrelay.h>
 
+#include "color.h"
 #include "relayctl.h"
 
 #ifndef RELAYCTL_VERSION
@@ -105,6 +106,8 @@ static void help(void)
 	printf("\n"
 	       "Options:\n"
 	       "  -j, --json      print JSON instead of text (show, flows, monitor, route show)\n"
+	       "  --color[=WHEN]  colour the text: auto (on a terminal, unless NO_COLOR is\n"
+	       "                  set; the default), always or never\n"
 	       "  -h, --help      show this help\n"
 	       "  -V, --version   print the version\n"
 	       "\n"
@@ -127,6 +130,7 @@ int main(int argc, char **argv)
 {
 	static char *show_all[] = { "show", NULL };
 	const struct command *cmd;
+	int color = COLOR_AUTO;
 	struct opts o = { 0 };
 	int i;
 
@@ -135,6 +139,13 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
 			o.json = true;
+		} else if (!strcmp(a, "--color") || !strncmp(a, "--color=", 8)) {
+			color = a[7] ? color_parse(a + 8) : COLOR_ALWAYS;
+			if (color < 0) {
+				pr_err("--color: \"%s\" is not one of: auto, always, never", a + 8);
+				usage_hint(NULL);
+				return 1;
+			}
 		} else if (is_help(a)) {
 			help();
 			return 0;
@@ -152,6 +163,7 @@ int main(int argc, char **argv)
 	}
 	argc -= i;
 	argv += i;
+	color_setup((enum color_when)color);
 
 	if (argc == 0)
 		return cmd_show(1, show_all, &o);

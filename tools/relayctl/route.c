@@ -29,6 +29,7 @@
 #include <netlink/route/route.h>
 #include <netlink/route/rule.h>
 
+#include "color.h"
 #include "dev.h"
 #include "json.h"
 #include "nl.h"
@@ -790,14 +791,15 @@ static void show_text(struct fam_state *s, unsigned int n, uint32_t table, int i
 			if (!route_in_table(rt, s[i].f, table) || !route_is_ours(rt, ifindex))
 				continue;
 			route_desc(d, sizeof(d), rt, table);
-			printf("%s route %s\n", s[i].f->ip, d);
+			printf("%s%s route%s %s\n", c_key(), s[i].f->ip, c_off(), d);
 		}
 		for_each_rule(r, &s[i]) {
 			if (!rule_is_ours(r, s[i].f, table))
 				continue;
 			rule_key_of(r, &k);
 			rule_desc(d, sizeof(d), &k);
-			printf("%s rule  %s  # %s\n", s[i].f->ip, d, rule_selects(&k));
+			printf("%s%s rule%s  %s  # %s\n", c_key(), s[i].f->ip, c_off(), d,
+			       rule_selects(&k));
 		}
 	}
 }

@@ -12,6 +12,7 @@
 #include <netlink/msg.h>
 
 #include "../attrs.h"
+#include "../color.h"
 #include "../dev.h"
 #include "test.h"
 
@@ -206,6 +207,19 @@ static void test_default(void)
 	CHECK(strstr(buf, "  tx-dropped: 4000\n"));
 	CHECK(strstr(buf, "  malformed: 9000\n"));
 	CHECK(!strstr(buf, "stat-"));
+	/* Colour only when asked; JSON never has any. */
+	CHECK(!strchr(buf, '\033'));
+	free(buf);
+
+	color_setup(COLOR_ALWAYS);
+	buf = render(&d, false);
+	CHECK(strstr(buf, "\033[1;32mdevice: relay1\033[0m\n"));
+	CHECK(strstr(buf, "  \033[1mfwmark\033[0m: off\n"));
+	CHECK(strstr(buf, "  \033[1mtx-dropped\033[0m: 4000\n"));
+	free(buf);
+	buf = render(&d, true);
+	CHECK(!strchr(buf, '\033'));
+	color_setup(COLOR_NEVER);
 	free(buf);
 
 	buf = render(&d, true);
