@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make               build pktrelay.ko and relayctl
-# make selftests     build the selftests (fetches the kselftest harness)
+# make selftests     build the selftests (fetches the kselftest harness) and
+#                    relayctl's fuzz targets (clang)
 # make check         sparse + W=1 + checkpatch --strict (kmod/ and include/)
 # make test          build, boot Debian's kernel in QEMU and run every selftest
 # make install       install module (+ depmod) and relayctl
@@ -26,6 +27,7 @@ relayctl:
 
 selftests: relayctl
 	$(MAKE) -C selftests
+	$(MAKE) -C tools/relayctl fuzz
 
 check:
 	$(KBUILD) clean

@@ -77,6 +77,7 @@ static const struct nla_policy pktrelay_dev_policy[PKTRELAY_A_DEV_MAX + 1] = {
 				    .reject_message = "assocs is read-only" },
 	[PKTRELAY_A_DEV_ASSOC] = { .type = NLA_REJECT,
 				   .reject_message = "associations are read-only" },
+	[PKTRELAY_A_DEV_RESET] = { .type = NLA_FLAG },
 };
 
 static struct genl_family pktrelay_genl_family;
@@ -302,7 +303,16 @@ static int pktrelay_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	pr = netdev_priv(dev);
 	old = rtnl_dereference(pr->config);
 
-	cfg = pktrelay_config_dup(old);
+	/*
+	 * RESET replaces the whole configuration: starting from a new
+	 * device's defaults makes every attribute the request leaves out
+	 * go back to its default in the same all-or-nothing step, which a
+	 * separate "reset, then set" could not promise.
+	 */
+	if (nla_get_flag(info->attrs[PKTRELAY_A_DEV_RESET]))
+		cfg = pktrelay_config_alloc_default();
+	else
+		cfg = pktrelay_config_dup(old);
 	if (!cfg) {
 		err = -ENOMEM;
 		goto out_unlock;

@@ -12,6 +12,8 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
 	shellcheck valgrind strace
+	# relayctl's libFuzzer targets (clang only recommends the runtime)
+	clang libclang-rt-dev
 	# VM: QEMU (TCG) + busybox initramfs with the kernel's virtio/9p modules
 	qemu-system-x86 busybox-static kmod cpio gzip xz-utils zstd
 	# tests: run inside the VM from the host root (exported read-only over 9p)

@@ -832,7 +832,8 @@ TEST_F(dev, get_defaults)
 					    PKTRELAY_FEATURE_DNS_TRUNCATE |
 					    PKTRELAY_FEATURE_ICMP_ECHO |
 					    PKTRELAY_FEATURE_UPSTREAM_DIRECT |
-					    PKTRELAY_FEATURE_UPSTREAM_SOCKS5))
+					    PKTRELAY_FEATURE_UPSTREAM_SOCKS5 |
+					    PKTRELAY_FEATURE_CONFIG_RESET))
 		TH_LOG("unknown feature bits 0x%x", d.features);
 	ASSERT_TRUE(d.has_stats);
 	/* a fresh device that is down has passed no packets */
@@ -1079,6 +1080,139 @@ TEST_F(dev, set_roundtrip)
 				 &defaults));
 	ASSERT_EQ(0, dev_get(self->fd, self->fam.id, self->ifindex, NULL, &d));
 	EXPECT_CFG(&d, &defaults);
+}
+
+static void put_socks5(struct msg *m)
+{
+	__u32 a4 = htonl(0xc0000201);	/* 192.0.2.1 */
+
+	nest_start(m, PKTRELAY_A_DEV_UPSTREAM);
+	put_u8(m, PKTRELAY_A_UPSTREAM_TYPE, PKTRELAY_UPSTREAM_SOCKS5);
+	put(m, PKTRELAY_A_UPSTREAM_ADDR4, &a4, 4);
+	put_u16(m, PKTRELAY_A_UPSTREAM_PORT, htons(1080));
+	put_str(m, PKTRELAY_A_UPSTREAM_USERNAME, "alice");
+	put(m, PKTRELAY_A_UPSTREAM_PASSWORD, "secret", 6);
+	nest_end(m);
+}
+
+/* @c (whose up_type is ignored), then a socks5 upstream. */
+static int dev_set_cfg_socks5(int fd, __u16 fam, int ifindex,
+			      const struct cfg *c)
+{
+	struct cfg none = *c;
+	struct msg m;
+	int err;
+
+	none.up_type = PKTRELAY_UPSTREAM_NONE;
+	err = dev_set_cfg(fd, fam, ifindex, NULL, &none);
+	if (err)
+		return err;
+	genl_init(&m, fam, PKTRELAY_CMD_DEV_SET, 0);
+	put_ident(&m, ifindex, NULL);
+	put_socks5(&m);
+	return nl_simple(fd, &m);
+}
+
+/*
+ * RESET (relayctl setconf): the request starts from the defaults, so what
+ * it leaves out, the upstream included, goes back to its default; and a
+ * rejected RESET request changes nothing either.
+ */
+TEST_F(dev, set_reset)
+{
+	const struct cfg a = {
+		.up_type = PKTRELAY_UPSTREAM_SOCKS5,
+		.udp_timeout = 30,
+		.dns_timeout = 5,
+		.refresh = PKTRELAY_REFRESH_BOTH,
+		.max_assocs = 100,
+		.max_per_src = 4,
+		.fwmark = 0x10,
+		.dns = PKTRELAY_DNS_TRUNCATE,
+		.icmp_echo = PKTRELAY_ICMP_ECHO_DROP,
+		.echo_rate = 50,
+		.echo_burst = 10,
+	};
+	struct cfg want;
+	struct result r;
+	struct dev d;
+	struct msg m;
+
+	ASSERT_EQ(0, dev_get(self->fd, self->fam.id, self->ifindex, NULL, &d));
+	if (!(d.features & PKTRELAY_FEATURE_CONFIG_RESET))
+		SKIP(return, "module without PKTRELAY_FEATURE_CONFIG_RESET");
+
+	/* every key away from its default, socks5 with credentials */
+	ASSERT_EQ(0, dev_set_cfg_socks5(self->fd, self->fam.id, self->ifindex,
+					&a));
+	ASSERT_EQ(0, dev_get(self->fd, self->fam.id, self->ifindex, NULL, &d));
+	EXPECT_CFG(&d, &a);
+
+	/* RESET with one key: that key, and the defaults for the rest */
+	genl_init(&m, self->fam.id, PKTRELAY_CMD_DEV_SET, 0);
+	put_ident(&m, self->ifindex, NULL);
+	put(&m, PKTRELAY_A_DEV_RESET, NULL, 0);
+	put_u32(&m, PKTRELAY_A_DEV_UDP_TIMEOUT, 33);
+	ASSERT_EQ(0, nl_simple(self->fd, &m));
+	want = defaults;
+	want.udp_timeout = 33;
+	ASSERT_EQ(0, dev_get(self->fd, self->fam.id, self->ifindex, NULL, &d));
+	EXPECT_CFG(&d, &want);
+
+	/* a rejected RESET request leaves the whole old configuration */
+	ASSERT_EQ(0, dev_set_cfg_socks5(self->fd, self->fam.id, self->ifindex,
+					&a));
+	genl_init(&m, self->fam.id, PKTRELAY_CMD_DEV_SET, 0);
+	put_ident(&m, self->ifindex, NULL);
+	put(&m, PKTRELAY_A_DEV_RESET, NULL, 0);
+	put_u32(&m, PKTRELAY_A_DEV_DNS_TIMEOUT, 7);
+	put_u32(&m, PKTRELAY_A_DEV_UDP_TIMEOUT, 0);
+	ASSERT_EQ(0, nl_talk(self->fd, &m, &r));
+	EXPECT_NE(0, r.err);
+	EXPECT_TRUE(r.has_msg && r.msg[0]) TH_LOG("no extack message");
+	result_free(&r);
+	/* the cross-key rule is checked on the reset configuration */
+	genl_init(&m, self->fam.id, PKTRELAY_CMD_DEV_SET, 0);
+	put_ident(&m, self->ifindex, NULL);
+	put(&m, PKTRELAY_A_DEV_RESET, NULL, 0);
+	put_u32(&m, PKTRELAY_A_DEV_MAX_ASSOCS_PER_SOURCE,
+		PKTRELAY_MAX_ASSOCS_DEFAULT + 1);
+	ASSERT_EQ(0, nl_talk(self->fd, &m, &r));
+	EXPECT_EQ(-EINVAL, r.err);
+	result_free(&r);
+	ASSERT_EQ(0, dev_get(self->fd, self->fam.id, self->ifindex, NULL, &d));
+	EXPECT_CFG(&d, &a);
+
+	/* RESET alone: a new device's configuration */
+	genl_init(&m, self->fam.id, PKTRELAY_CMD_DEV_SET, 0);
+	put_ident(&m, self->ifindex, NULL);
+	put(&m, PKTRELAY_A_DEV_RESET, NULL, 0);
+	ASSERT_EQ(0, nl_simple(self->fd, &m));
+	ASSERT_EQ(0, dev_get(self->fd, self->fam.id, self->ifindex, NULL, &d));
+	EXPECT_CFG(&d, &defaults);
+
+	/* RESET with a new upstream and the credentials */
+	genl_init(&m, self->fam.id, PKTRELAY_CMD_DEV_SET, 0);
+	put_ident(&m, self->ifindex, NULL);
+	put(&m, PKTRELAY_A_DEV_RESET, NULL, 0);
+	put_socks5(&m);
+	ASSERT_EQ(0, nl_simple(self->fd, &m));
+	want = defaults;
+	want.up_type = PKTRELAY_UPSTREAM_SOCKS5;
+	ASSERT_EQ(0, dev_get(self->fd, self->fam.id, self->ifindex, NULL, &d));
+	EXPECT_CFG(&d, &want);
+	EXPECT_FALSE(d.has_up_password);
+
+	/* other commands ignore the flag */
+	genl_init(&m, self->fam.id, PKTRELAY_CMD_DEV_GET, 0);
+	put_ident(&m, self->ifindex, NULL);
+	put(&m, PKTRELAY_A_DEV_RESET, NULL, 0);
+	ASSERT_EQ(0, nl_talk(self->fd, &m, &r));
+	EXPECT_EQ(0, r.err);
+	EXPECT_EQ(1, r.nreplies);
+	result_free(&r);
+	ASSERT_EQ(0, dev_get(self->fd, self->fam.id, self->ifindex, NULL, &d));
+	EXPECT_CFG(&d, &want);
 }
 
 /* Devices are looked up in the netns of the requesting socket. */
@@ -1492,6 +1626,23 @@ static void b_upstream_no_nested_flag(struct msg *m, const struct ctx *c,
 	post(m);
 }
 
+/* RESET is a flag: a payload is refused, as is a bad value beside it */
+static void b_reset_payload(struct msg *m, const struct ctx *c, struct want *w)
+{
+	pre(m, c);
+	want_at(w, put_u32(m, PKTRELAY_A_DEV_RESET, 1));
+	post(m);
+}
+
+static void b_reset_bad_value(struct msg *m, const struct ctx *c,
+			      struct want *w)
+{
+	put(m, PKTRELAY_A_DEV_RESET, NULL, 0);
+	pre(m, c);
+	want_at(w, put_u32(m, PKTRELAY_A_DEV_UDP_TIMEOUT, 0));
+	post(m);
+}
+
 static void b_no_ident(struct msg *m, const struct ctx *c, struct want *w)
 {
 	(void)c;
@@ -1679,6 +1830,15 @@ FIXTURE_VARIANT_ADD(reject, set_refresh_as_u32) {
 FIXTURE_VARIANT_ADD(reject, set_unknown_attr) {
 	.cmd = SET, .build = b_unknown_attr,
 	.err = { EINVAL }, .need_offs = true,
+};
+/* 6.1 says ERANGE ("Attribute failed policy validation") for a flag's payload */
+FIXTURE_VARIANT_ADD(reject, set_reset_with_payload) {
+	.cmd = SET, .build = b_reset_payload,
+	.err = RANGE, .need_offs = true,
+};
+FIXTURE_VARIANT_ADD(reject, set_reset_with_bad_value) {
+	.cmd = SET, .build = b_reset_bad_value,
+	.err = RANGE, .need_offs = true,
 };
 FIXTURE_VARIANT_ADD(reject, set_no_ident) {
 	.cmd = SET, .build = b_no_ident,

@@ -2,6 +2,7 @@
 /*
  * relayctl: configuration keys and UAPI enum names.
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include "attrs.h"
@@ -61,7 +62,8 @@ NAMES(feature_names,
 	[2] = "dns_truncate",
 	[3] = "icmp_echo",
 	[4] = "upstream_direct",
-	[5] = "upstream_socks5");
+	[5] = "upstream_socks5",
+	[6] = "config_reset");
 
 NAMES(stats_names,
 	[PKTRELAY_A_STATS_TX_PACKETS] = "tx_packets",
@@ -97,7 +99,8 @@ _Static_assert(PKTRELAY_FEATURE_UNREACH == 1U << 0 &&
 	       PKTRELAY_FEATURE_DNS_TRUNCATE == 1U << 2 &&
 	       PKTRELAY_FEATURE_ICMP_ECHO == 1U << 3 &&
 	       PKTRELAY_FEATURE_UPSTREAM_DIRECT == 1U << 4 &&
-	       PKTRELAY_FEATURE_UPSTREAM_SOCKS5 == 1U << 5,
+	       PKTRELAY_FEATURE_UPSTREAM_SOCKS5 == 1U << 5 &&
+	       PKTRELAY_FEATURE_CONFIG_RESET == 1U << 6,
 	       "feature_names is indexed by bit number");
 
 NAMES(assoc_state_names,
@@ -146,5 +149,27 @@ const struct cfg_key *cfg_key_find(const char *key)
 	for (i = 0; i < cfg_nkeys; i++)
 		if (!strcmp(cfg_keys[i].key, key))
 			return &cfg_keys[i];
+	return NULL;
+}
+
+const char *cfg_format(const struct cfg_key *k, uint32_t v, char *buf,
+		       size_t size)
+{
+	switch (k->kind) {
+	case CFG_U32_OFF:
+	case CFG_MARK:
+		if (!v)
+			return "off";
+		if (k->kind == CFG_MARK) {
+			snprintf(buf, size, "0x%" PRIx32, v);
+			return buf;
+		}
+		/* fall through */
+	case CFG_U32:
+		snprintf(buf, size, "%" PRIu32, v);
+		return buf;
+	case CFG_ENUM:
+		return names_get(k->names, v);
+	}
 	return NULL;
 }

@@ -7,6 +7,7 @@
 #ifndef RELAYCTL_ATTRS_H
 #define RELAYCTL_ATTRS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <linux/pktrelay.h>
@@ -55,5 +56,12 @@ extern const struct cfg_key cfg_keys[];
 extern const unsigned int cfg_nkeys;
 
 const struct cfg_key *cfg_key_find(const char *key);
+
+/*
+ * @v of @k written as "set" takes it ("off" for a 0 that means none, marks
+ * in hex) into @buf; NULL for an enum value without a name.
+ */
+const char *cfg_format(const struct cfg_key *k, uint32_t v, char *buf,
+		       size_t size);
 
 #endif /* RELAYCTL_ATTRS_H */

@@ -3,7 +3,9 @@
  * relayctl: configure pktrelay devices over generic netlink.
  *
  *	relayctl [-j|--json] show [DEV]
+ *	relayctl showconf DEV
  *	relayctl set DEV KEY VALUE [KEY VALUE]...
+ *	relayctl setconf DEV FILE
  *	relayctl [-j|--json] flows DEV
  *	relayctl flush DEV
  *	relayctl [-j|--json] monitor [DEV]
@@ -55,8 +57,12 @@ static const struct command {
 } commands[] = {
 	{ "show", cmd_show, help_show, "show [DEV]",
 	  "show DEV, or every pktrelay device" },
+	{ "showconf", cmd_showconf, help_showconf, "showconf DEV",
+	  "print the configuration of DEV as a setconf file" },
 	{ "set", cmd_set, help_set, "set DEV KEY VALUE [KEY VALUE]...",
 	  "change the configuration of DEV" },
+	{ "setconf", cmd_setconf, help_setconf, "setconf DEV FILE",
+	  "replace the whole configuration of DEV" },
 	{ "flows", cmd_flows, help_flows, "flows DEV",
 	  "list the UDP associations of DEV" },
 	{ "flush", cmd_flush, help_flush, "flush DEV",

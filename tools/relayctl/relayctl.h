@@ -24,8 +24,12 @@ int check_ifname(const char *cmd, const char *name);
 
 int cmd_show(int argc, char **argv, const struct opts *o);
 void help_show(void);
+int cmd_showconf(int argc, char **argv, const struct opts *o);
+void help_showconf(void);
 int cmd_set(int argc, char **argv, const struct opts *o);
 void help_set(void);
+int cmd_setconf(int argc, char **argv, const struct opts *o);
+void help_setconf(void);
 int cmd_flows(int argc, char **argv, const struct opts *o);
 void help_flows(void);
 int cmd_flush(int argc, char **argv, const struct opts *o);

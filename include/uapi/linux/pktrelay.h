@@ -30,6 +30,10 @@
  *	applied at once (readers see either the old or the new configuration,
  *	never a mix). A rejected request changes nothing and carries an extack
  *	message naming the bad attribute.
+ *	Attributes left out keep their current values, unless the request
+ *	carries PKTRELAY_A_DEV_RESET: then it starts from the defaults of a new
+ *	device (upstream NONE), so the device ends up configured exactly as the
+ *	request says, in the same all-or-nothing step ("relayctl setconf").
  *
  * PKTRELAY_CMD_ASSOC_GET
  *	dump only: request carries IFINDEX or IFNAME; one message per UDP
@@ -92,6 +96,14 @@
  * version 1 on; which of them already change packet handling is stated by
  * PKTRELAY_A_DEV_FEATURES (see enum pktrelay_feature), so tools and tests
  * never have to guess.
+ *
+ * Request flags (never in replies)
+ * ------------------------------
+ * PKTRELAY_A_DEV_RESET (flag)
+ *	DEV_SET starts from the defaults instead of the current configuration
+ *	(see PKTRELAY_CMD_DEV_SET). Other commands ignore it. Modules that
+ *	know it say so with PKTRELAY_FEATURE_CONFIG_RESET; older ones refuse
+ *	it as an unknown attribute.
  *
  * Read-only attributes (in replies only; rejected in requests)
  * -----------------------------------------------------------
@@ -183,6 +195,7 @@ enum pktrelay_feature {
 	PKTRELAY_FEATURE_ICMP_ECHO	= 1U << 3,
 	PKTRELAY_FEATURE_UPSTREAM_DIRECT = 1U << 4,
 	PKTRELAY_FEATURE_UPSTREAM_SOCKS5 = 1U << 5,
+	PKTRELAY_FEATURE_CONFIG_RESET	= 1U << 6, /* PKTRELAY_A_DEV_RESET */
 };
 
 enum pktrelay_a_upstream {
@@ -298,6 +311,7 @@ enum pktrelay_a_dev {
 	PKTRELAY_A_DEV_STATS,			/* nested, read-only */
 	PKTRELAY_A_DEV_ASSOCS,			/* u32, read-only */
 	PKTRELAY_A_DEV_ASSOC,			/* nested, read-only */
+	PKTRELAY_A_DEV_RESET,			/* flag, DEV_SET only */
 
 	__PKTRELAY_A_DEV_MAX,
 };

@@ -219,17 +219,88 @@ fails 'relayctl: route add: proto: "tcp" is not one of: udp, all' route add rela
 fails 'relayctl: route del: proto: only "route add" takes a protocol' route del relay0 proto all
 fails 'relayctl: route show: priority: only "route add" takes a priority' route show relay0 priority 9
 fails 'relayctl: route add: give at most one of -4 and -6' route add relay0 -4 -6
+# setconf and showconf: usage, and every local error in a file, with the
+# file name and line, before any netlink socket is opened.
+succeeds '^Usage: relayctl setconf DEV FILE$' setconf --help
+succeeds '^Usage: relayctl setconf DEV FILE$' help setconf
+succeeds '^Usage: relayctl showconf DEV$' showconf -h
+succeeds '^Usage: relayctl showconf DEV$' help showconf
+succeeds '^  setconf DEV FILE  ' --help
+succeeds '^  showconf DEV  ' --help
+fails 'relayctl: setconf: missing device' setconf
+fails 'relayctl: setconf: missing configuration file' setconf relay0
+fails 'relayctl: setconf: unexpected argument "b"' setconf relay0 a b
+fails 'relayctl: setconf: "0123456789abcdef" is not a device name (1 to 15 bytes)' \
+	setconf 0123456789abcdef x
+fails 'relayctl: showconf: missing device' showconf
+fails 'relayctl: showconf: unexpected argument "b"' showconf relay0 b
+fails 'relayctl: showconf: "" is not a device name (1 to 15 bytes)' showconf ''
+run setconf relay0
+[ "$(sed -n 2p <<<"$err")" = "Usage: relayctl setconf DEV FILE" ] ||
+	fail "relayctl setconf relay0: no usage line in \"$err\""
+fails "relayctl: setconf: $tmp/nope.conf: No such file or directory" setconf relay0 "$tmp/nope.conf"
+fails "relayctl: setconf: $tmp: Is a directory" setconf relay0 "$tmp"
+
+# conf_fails MESSAGE LINE...: a file of the LINEs is refused with MESSAGE
+# (with "F:" for the file's name and relayctl: setconf: before it).
+conf_fails() {
+	local msg=$1
+	shift
+	printf '%s\n' "$@" >"$tmp/c.conf"
+	fails "relayctl: setconf: $tmp/c.conf:${msg#F:}" setconf relay0 "$tmp/c.conf"
+}
+conf_fails 'F:2: "foo" is not a key' '[Device]' 'foo = 1'
+conf_fails 'F:3: udp-timeout: "5s" is not a number' '# c' '[Device]' 'udp-timeout = 5s'
+conf_fails 'F:2: udp-timeout: missing value' '[Device]' 'udp-timeout ='
+conf_fails 'F:3: udp-timeout: given more than once (first on line 2)' \
+	'[Device]' 'udp-timeout = 5' 'udp-timeout = 5'
+conf_fails 'F:2: icmp-echo: "ignore" is not one of: reply, drop' '[Device]' 'icmp-echo = ignore'
+conf_fails 'F:1: "udp-timeout = 5" comes before [Device]' 'udp-timeout = 5'
+conf_fails 'F:1: "[Peer]" is not a section (the one section is [Device])' '[Peer]'
+conf_fails 'F:2: "dns truncate" is not KEY = VALUE' '[Device]' 'dns truncate'
+conf_fails 'F:2: upstream socks5: "192.0.2.1" has no port (expected ADDR:PORT or [ADDR]:PORT)' \
+	'[Device]' 'upstream = socks5 192.0.2.1'
+conf_fails 'F:2: user: only with "upstream = socks5 ADDR:PORT"' '[Device]' 'user = bob'
+conf_fails 'F:3: "user" and "password-file" go together' \
+	'[Device]' 'upstream = socks5 192.0.2.1:1080' 'user = bob'
+conf_fails "F:4: password-file \"$tmp/nope\": No such file or directory" \
+	'[Device]' 'upstream = socks5 192.0.2.1:1080' 'user = bob' "password-file = $tmp/nope"
+conf_fails "F:4: password-file \"$tmp/empty\" is empty" \
+	'[Device]' 'upstream = socks5 192.0.2.1:1080' 'user = bob' "password-file = $tmp/empty"
+printf '[Device]\nudp-timeout = 5\0\n' >"$tmp/nul.conf"
+fails "relayctl: setconf: $tmp/nul.conf:2: the line holds a NUL byte" setconf relay0 "$tmp/nul.conf"
+# "-" is standard input, which then cannot hold the password too.
+printf '[Device]\nupstream = socks5 192.0.2.1:1080\nuser = u\npassword-file = -\n' >"$tmp/in.conf"
+opened_netlink=false
+if $have_strace; then
+	strace -f -e trace=socket -o "$tmp/trace" "$RELAYCTL" setconf relay0 - \
+		<"$tmp/in.conf" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	grep -q 'socket(AF_NETLINK' "$tmp/trace" && opened_netlink=true
+else
+	"$RELAYCTL" setconf relay0 - <"$tmp/in.conf" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+fi
+if [ "$rc" != 1 ] || $opened_netlink ||
+	[ "$(cat "$tmp/err")" != 'relayctl: setconf: <stdin>:4: password-file: "-" is standard input, which holds the configuration' ]; then
+	fail "setconf relay0 - with password-file = -: exit $rc, netlink $opened_netlink, stderr \"$(cat "$tmp/err")\""
+fi
 
 # Without the module, valid commands get as far as the family lookup.
 if [ ! -d /sys/module/pktrelay ] && ! modinfo pktrelay >/dev/null 2>&1; then
 	nofamily='relayctl: pktrelay generic netlink family not found (is the pktrelay module loaded?)'
 	head -c 255 /dev/zero | tr '\0' p >"$tmp/max"
 	echo >>"$tmp/max"
+	printf '%s\n' '; every key' '[Device]' 'upstream = socks5 [2001:db8::1]:1080' \
+		'user = bob' "password-file = $tmp/max" 'udp-timeout = 5' 'dns-timeout = 1' \
+		'refresh = both' 'max-assocs = 9' 'max-assocs-per-source = off' 'fwmark = 0x10' \
+		'dns = truncate' 'icmp-echo = drop' 'echo-rate = off' 'echo-burst = 7' >"$tmp/full.conf"
 	for args in "" "show" "show relay0" "-j show" \
 		"set relay0 udp-timeout 5 fwmark 0x10 echo-rate off max-assocs-per-source off" \
 		"set relay0 upstream socks5 [2001:db8::1]:1080 user bob password-file $tmp/max dns truncate" \
 		"set relay0 upstream none refresh both icmp-echo drop echo-burst 7 max-assocs 9 dns-timeout 1" \
-		"flows relay0" "-j flows relay0" "flush relay0" "monitor" "-j monitor" "monitor lo"; do
+		"flows relay0" "-j flows relay0" "flush relay0" "monitor" "-j monitor" "monitor lo" \
+		"showconf relay0" "setconf relay0 $tmp/full.conf"; do
 		# shellcheck disable=SC2086 # split on purpose
 		run $args
 		if [ "$rc" != 1 ] || [ "$err" != "$nofamily" ] || [ -n "$out" ]; then
