@@ -11,7 +11,7 @@ PKGS=(
 	build-essential make gcc pkg-config sparse
 	linux-image-amd64 linux-headers-amd64
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
-	shellcheck valgrind strace
+	shellcheck valgrind strace groff-base
 	# relayctl's libFuzzer targets (clang only recommends the runtime)
 	clang libclang-rt-dev
 	# VM: QEMU (TCG) + busybox initramfs with the kernel's virtio/9p modules

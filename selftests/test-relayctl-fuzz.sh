@@ -15,7 +15,7 @@ REPO=${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)}
 FUZZDIR=$REPO/tools/relayctl/fuzz
 secs=${PKTRELAY_FUZZ_TIME:-20}
 
-for t in args conf; do
+for t in args conf route; do
 	[[ -x $FUZZDIR/fuzz_$t ]] ||
 		fail "$FUZZDIR/fuzz_$t not built: make selftests (or make -C tools/relayctl fuzz)"
 done
@@ -28,7 +28,7 @@ while IFS= read -r line; do
 done <"$out"
 ((rc == 0)) || fail "a fuzz target failed (report above)"
 # Each target must really have run, not merely exited 0.
-for t in args conf; do
+for t in args conf route; do
 	grep -Eq "^fuzz_$t: ok, [1-9][0-9]* inputs" "$out" ||
 		fail "fuzz_$t: no 'ok, N inputs' line in its report"
 done

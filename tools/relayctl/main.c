@@ -11,7 +11,6 @@
  *	relayctl [-j|--json] monitor [DEV]
  *	relayctl [-j|--json] route add|del|show DEV [ARGS]...
  */
-#include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,16 +33,6 @@ void pr_err(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-int check_ifname(const char *cmd, const char *name)
-{
-	if (!name[0] || strlen(name) >= IFNAMSIZ) {
-		pr_err("%s: \"%s\" is not a device name (1 to %d bytes)",
-		       cmd, name, IFNAMSIZ - 1);
-		return -1;
-	}
-	return 0;
 }
 
 static void help(void);

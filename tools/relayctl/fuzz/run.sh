@@ -16,7 +16,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/relayctl-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 failed=0
-for target in args conf; do
+for target in args conf route; do
 	bin=$here/fuzz_$target
 	if [[ ! -x $bin ]]; then
 		echo "run.sh: $bin is not built (make -C tools/relayctl fuzz)" >&2
