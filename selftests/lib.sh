@@ -106,6 +106,18 @@ nsx() {
 # bg_track PID: kill PID at exit.
 bg_track() { PR_PIDS+=("$1"); }
 
+# nsx_bg NS CMD...: run CMD in NS in the background, killed at exit. Sets
+# BG_PID to CMD's own PID (ip netns exec execs it). "nsx NS CMD &" would
+# fork a subshell instead: signals would stop the subshell and leave CMD
+# running, holding the namespace after the test.
+nsx_bg() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@" &
+	BG_PID=$!
+	bg_track "$BG_PID"
+}
+
 # wait_for TIMEOUT_SECS CMD...: poll CMD (10 per second) until it succeeds.
 wait_for() {
 	local deadline=$((SECONDS + $1))

@@ -102,6 +102,32 @@ result() { # result NAME STATUS(ok|fail|skip) [NOTE]
 	*) failed=$((failed + 1)); echo "not ok $n $name${note:+ # $note}"; results+=("FAIL  $name${note:+ ($note)}") ;;
 	esac
 }
+# strays: "PID COMMAND" of every process in another network namespace than
+# ours: what a test left running (it keeps that namespace alive).
+strays() {
+	local me pid
+	me=$(readlink /proc/$$/ns/net)
+	# One find for all of /proc: TCG makes a process per PID slow.
+	find /proc/[0-9]*/ns/net -maxdepth 0 -printf '%l %p\n' 2>/dev/null |
+		awk -v me="$me" '$1 != me { split($2, f, "/"); print f[3] }' |
+		while read -r pid; do
+			echo "$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-100)"
+		done
+}
+# no_strays: wait up to 10 s for a test's processes to end; kill those left
+# and return 1 if there were any.
+no_strays() {
+	local left i
+	for i in $(seq 1 20); do
+		left=$(strays)
+		[[ -n $left ]] || return 0
+		sleep 0.5
+	done
+	echo "# processes left running in the test's namespaces (killed now):"
+	printf '#   %s\n' "$left" | head -n 20
+	awk '{print $1}' <<<"$left" | xargs -r kill -9 2>/dev/null || true
+	return 1
+}
 netns_list() { find /run/netns -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | LC_ALL=C sort || true; }
 summary() {
 	echo "# ---- results ----"
@@ -141,12 +167,18 @@ for t in "${tests[@]}"; do
 	(cd "$TESTDIR" && exec timeout -k 10 "$TEST_TIMEOUT" "./$t") </dev/null || rc=$?
 	dt=$(($(date +%s) - t0))
 	kmsg "<<< $t rc=$rc"
-	case $rc in
-	0) result "$t" ok "${dt}s" ;;
-	4) result "$t" skip "${dt}s" ;;
-	124 | 137) result "$t" fail "TIMEOUT after ${TEST_TIMEOUT}s" ;;
-	*) result "$t" fail "exit $rc, ${dt}s" ;;
-	esac
+	stray=0
+	no_strays || stray=1
+	if ((stray && (rc == 0 || rc == 4))); then
+		result "$t" fail "left processes running, ${dt}s"
+	else
+		case $rc in
+		0) result "$t" ok "${dt}s" ;;
+		4) result "$t" skip "${dt}s" ;;
+		124 | 137) result "$t" fail "TIMEOUT after ${TEST_TIMEOUT}s" ;;
+		*) result "$t" fail "exit $rc, ${dt}s" ;;
+		esac
+	fi
 	# Named network namespaces the test left behind: warn and remove them so
 	# the next test starts clean.
 	ns_after=$(netns_list)

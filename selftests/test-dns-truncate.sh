@@ -23,12 +23,11 @@ nsx "$APP" sysctl -qw net.ipv6.conf.relay0.router_solicitations=0
 assert_contains '"dns_truncate"' "$(relay_json "$APP" relay0 | jq -c .features)" "features"
 
 dnslog="$(tmpdir)/dnsmasq.log"
-nsx "$UP" dnsmasq --no-daemon --keep-in-foreground --port=53 \
+nsx_bg "$UP" dnsmasq --no-daemon --keep-in-foreground --port=53 \
 	--listen-address=10.200.0.2 --listen-address=fd20::2 --bind-interfaces \
 	--no-resolv --no-hosts --address=/example.test/192.0.2.7 \
 	--address=/example.test/2001:db8::7 --conf-file=/dev/null --pid-file= \
-	--user=root --log-queries --log-facility=- >"$dnslog" 2>&1 &
-bg_track $!
+	--user=root --log-queries --log-facility=- >"$dnslog" 2>&1
 # TCP is not routed into relay0: dig +tcp reaches dnsmasq directly.
 dns_up() { nsx "$APP" dig +tcp +short +time=1 +tries=1 @10.200.0.2 example.test | grep -q 192.0.2.7; }
 wait_for 15 dns_up || fail "dnsmasq did not come up: $(cat "$dnslog")"

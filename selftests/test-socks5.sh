@@ -114,9 +114,19 @@ socks_assocs() { relayctl_app -j flows relay0 | jq '[.[] | select(.upstream == "
 closed=$(stat socks5_closed)
 live=$(socks_assocs)
 ((live >= 5)) || fail "socks5 associations before the kill: $live"
+ev="$(tmpdir)/events" everr="$(tmpdir)/events.err"
+nsx_bg "$APP" "$RELAYCTL" -j monitor relay0 >"$ev" 2>"$everr"
+wait_for 10 grep -q monitoring "$everr" || fail "monitor did not start: $(cat "$everr")"
 danted_stop
 wait_for 15 stat_is socks5_closed $((closed + live)) ||
 	fail "control connection loss not noticed: socks5_closed=$(stat socks5_closed), want $((closed + live))"
+# relayctl monitor names the reason: one upstream-error event per association.
+upstream_errors_are() {
+	[[ $(jq -s '[.[] | select(.event == "del" and .reason == "upstream-error" and
+		.upstream == "socks5")] | length' "$ev") == "$1" ]]
+}
+wait_for 10 upstream_errors_are "$live" ||
+	fail "monitor: want $live upstream-error events: $(cat "$ev")"
 assert_eq 0 "$(socks_assocs)" "socks5 associations left"
 failed=$(stat open_failed)
 out=$(client --bind 10.99.0.1:45003 10.200.0.2:7000)

@@ -110,8 +110,7 @@ assert_eq 0 "$(stat nomem)" "no allocation failures"
 
 log "relayctl monitor reports creation and removal"
 ev="$(tmpdir)/events" everr="$(tmpdir)/events.err"
-nsx "$APP" "$RELAYCTL" -j monitor relay0 >"$ev" 2>"$everr" &
-bg_track $!
+nsx_bg "$APP" "$RELAYCTL" -j monitor relay0 >"$ev" 2>"$everr"
 wait_for 10 grep -q monitoring "$everr" || fail "monitor did not start: $(cat "$everr")"
 client --bind 10.99.0.1:44000 10.200.0.2:7000 | grep -q "^reply" || fail "no reply"
 relayctl_app flush relay0 || fail "flush"

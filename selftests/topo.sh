@@ -65,9 +65,8 @@ echo_server() {
 	out="$(tmpdir)/$4.out"
 	log="$(tmpdir)/$4.log"
 	: >"$log"
-	nsx "$UP" "$PYTHON" "$SELFTESTS/udp-echo.py" "$1" "$2" --prefix "$3" \
-		--log "$log" >"$out" 2>&1 &
-	bg_track $!
+	nsx_bg "$UP" "$PYTHON" "$SELFTESTS/udp-echo.py" "$1" "$2" --prefix "$3" \
+		--log "$log" >"$out" 2>&1
 	wait_for 10 grep -q ready "$out" || fail "echo server $1:$2 did not start"
 }
 
