@@ -15,6 +15,7 @@
 
 #include "../conf.h"
 #include "../test/roundtrip.h"
+#include "split.h"
 
 #define MAX_ARGS	64
 
@@ -25,22 +26,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *argv[MAX_ARGS];
 	struct set_req r;
 	struct dev_info d;
-	char *buf, *p, *text;
+	char *buf, *text;
 	int argc = 0;
 
-	buf = malloc(size + 1);
+	buf = fuzz_split(data, size, argv, &argc, MAX_ARGS);
 	if (!buf)
 		return 0;
-	memcpy(buf, data, size);
-	buf[size] = '\0';
-	/* A separator at the very end ends the last argument, no more. */
-	for (p = buf; argc < MAX_ARGS && p < buf + size; ) {
-		size_t n = strcspn(p, "\n");	/* stops at NUL too */
-
-		argv[argc++] = p;
-		p[n] = '\0';
-		p += n + 1;
-	}
 
 	conf_init(&r, "set", NULL);
 	if (conf_parse_args(&r, argc, argv) == 0) {

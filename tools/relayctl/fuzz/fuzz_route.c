@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../route.h"
+#include "split.h"
 
 #define MAX_ARGS	64
 
@@ -49,22 +50,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *argv[MAX_ARGS];
 	struct route_args a;
-	char *buf, *p;
+	char *buf;
 	int argc = 1;
 
-	buf = malloc(size + 1);
+	argv[0] = "route";
+	buf = fuzz_split(data, size, argv, &argc, MAX_ARGS);
 	if (!buf)
 		return 0;
-	memcpy(buf, data, size);
-	buf[size] = '\0';
-	argv[0] = "route";
-	for (p = buf; argc < MAX_ARGS && p < buf + size; ) {
-		size_t n = strcspn(p, "\n");	/* stops at NUL too */
-
-		argv[argc++] = p;
-		p[n] = '\0';
-		p += n + 1;
-	}
 	if (route_parse_args(argc, argv, &a) == 0 && !a.help)
 		check(&a);
 	free(buf);
