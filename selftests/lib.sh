@@ -76,6 +76,35 @@ trap 'exit 143' TERM
 PR_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/$PR_PREFIX.XXXXXX")
 tmpdir() { echo "$PR_TMPDIR"; }
 
+# rc ARGS...: relayctl in the namespace $RELAYCTL_NS (set it first); sets
+# RC, STDOUT and STDERR, and never fails.
+rc() {
+	RC=0
+	nsx "$RELAYCTL_NS" "$RELAYCTL" "$@" >"$PR_TMPDIR/relayctl.out" \
+		2>"$PR_TMPDIR/relayctl.err" || RC=$?
+	STDOUT=$(cat "$PR_TMPDIR/relayctl.out")
+	STDERR=$(cat "$PR_TMPDIR/relayctl.err")
+}
+
+# ok ARGS...: relayctl must succeed.
+ok() {
+	rc "$@"
+	((RC == 0)) || fail "relayctl $* exited $RC: $STDERR"
+}
+
+# bad WANT ARGS...: relayctl must exit 1, print nothing on stdout, and say
+# WANT (a fixed string; "" for any message) on stderr.
+bad() {
+	local want=$1
+	shift
+	rc "$@"
+	((RC == 1)) || fail "relayctl $*: exit $RC, want 1 (stdout: $STDOUT, stderr: $STDERR)"
+	[[ -z $STDOUT ]] || fail "relayctl $*: unexpected stdout: $STDOUT"
+	[[ -n $STDERR ]] || fail "relayctl $*: no error message"
+	assert_contains "$want" "$STDERR" "relayctl $*: message"
+	log "relayctl $*: $STDERR"
+}
+
 # netns_new VAR [SUFFIX]: create a fresh netns named pr-PID-SUFFIX, store the
 # name in VAR and bring lo up in it. Removed at exit (with its devices).
 netns_new() {

@@ -23,35 +23,11 @@ ip -n "$NS" link add dum0 type dummy 2>/dev/null || ip -n "$NS" link add dum0 ty
 
 tmpdir >/dev/null
 T=$(tmpdir)
-OUT=$T/out
 ERR=$T/err
 PASSWORD='pR3-s3cret-8c1d'	# must never appear in any output
 printf '%s\n' "$PASSWORD" >"$T/pw"
 
-# rc CMD...: run relayctl in $NS; sets RC, STDOUT, STDERR (never fails).
-rc() {
-	RC=0
-	nsx "$NS" "$RELAYCTL" "$@" >"$OUT" 2>"$ERR" || RC=$?
-	STDOUT=$(cat "$OUT")
-	STDERR=$(cat "$ERR")
-}
-
-# ok CMD...: relayctl must succeed.
-ok() {
-	rc "$@"
-	((RC == 0)) || fail "relayctl $* exited $RC: $STDERR"
-}
-
-# bad WANT CMD...: relayctl must exit 1 with WANT in its one-line message.
-bad() {
-	local want=$1
-	shift
-	rc "$@"
-	((RC == 1)) || fail "relayctl $*: exit $RC, want 1 (stdout: $STDOUT, stderr: $STDERR)"
-	[[ -z $STDOUT ]] || fail "relayctl $*: unexpected stdout: $STDOUT"
-	assert_contains "$want" "$STDERR" "relayctl $*: message"
-	log "relayctl $*: $STDERR"
-}
+RELAYCTL_NS=$NS
 
 cfg() { # cfg DEV: the configuration part of `-j show DEV` (no counters)
 	ok -j show "$1"

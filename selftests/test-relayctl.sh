@@ -22,27 +22,7 @@ ip -n "$NS" link add dum0 type dummy 2>/dev/null || ip -n "$NS" link add dum0 ty
 OUT=$(tmpdir)/out
 ERR=$(tmpdir)/err
 
-# rc CMD...: run relayctl in $NS; sets RC, STDOUT, STDERR (never fails).
-rc() {
-	RC=0
-	nsx "$NS" "$RELAYCTL" "$@" >"$OUT" 2>"$ERR" || RC=$?
-	STDOUT=$(cat "$OUT")
-	STDERR=$(cat "$ERR")
-}
-
-# ok CMD...: relayctl must succeed.
-ok() {
-	rc "$@"
-	((RC == 0)) || fail "relayctl $* exited $RC: $STDERR"
-}
-
-# bad CMD...: relayctl must exit 1 with a message on stderr.
-bad() {
-	rc "$@"
-	((RC == 1)) || fail "relayctl $*: exit $RC, want 1 (stdout: $STDOUT, stderr: $STDERR)"
-	[[ -n $STDERR ]] || fail "relayctl $*: no error message"
-	log "relayctl $*: $STDERR"
-}
+RELAYCTL_NS=$NS
 
 cfg() { # cfg DEV: the configuration part of `-j show DEV`
 	ok -j show "$1"
@@ -55,7 +35,7 @@ assert_contains "show" "$(cat "$OUT" "$ERR")" "--help"
 assert_contains "set" "$(cat "$OUT" "$ERR")" "--help"
 "$RELAYCTL" --version >"$OUT" 2>"$ERR" || fail "relayctl --version exited non-zero"
 [[ -n $(cat "$OUT") ]] || fail "relayctl --version printed nothing on stdout"
-bad nosuchcommand
+bad "" nosuchcommand
 
 # --- show: text ------------------------------------------------------------------
 ok show relay0
@@ -136,32 +116,32 @@ jq -e '.fwmark == 4294967295 and .udp_timeout == 86400 and .max_assocs == 167772
 ok set relay0 udp-timeout 30 dns-timeout 5
 good=$(cfg relay0)
 
-bad set relay0 udp-timeout 0
+bad "" set relay0 udp-timeout 0
 grep -Eiq "udp|timeout|range" <<<"$STDERR" ||
 	fail "set udp-timeout 0: the message names neither the key nor the range: $STDERR"
-bad set relay0 udp-timeout 86401
+bad "" set relay0 udp-timeout 86401
 grep -Eiq "udp|timeout|range" <<<"$STDERR" ||
 	fail "set udp-timeout 86401: the message names neither the key nor the range: $STDERR"
-bad set relay0 max-assocs 0
-bad set relay0 echo-burst 0
-bad set relay0 udp-timeout abc
-bad set relay0 udp-timeout -1
-bad set relay0 udp-timeout 4294967296
-bad set relay0 udp-timeout ""
-bad set relay0 udp-timeout
-bad set relay0 refresh sometimes
-bad set relay0 dns maybe
-bad set relay0 icmp-echo 1
-bad set relay0 fwmark 0x100000000
-bad set relay0 bogus 1
+bad "" set relay0 max-assocs 0
+bad "" set relay0 echo-burst 0
+bad "" set relay0 udp-timeout abc
+bad "" set relay0 udp-timeout -1
+bad "" set relay0 udp-timeout 4294967296
+bad "" set relay0 udp-timeout ""
+bad "" set relay0 udp-timeout
+bad "" set relay0 refresh sometimes
+bad "" set relay0 dns maybe
+bad "" set relay0 icmp-echo 1
+bad "" set relay0 fwmark 0x100000000
+bad "" set relay0 bogus 1
 assert_contains bogus "$STDERR" "set relay0 bogus 1: message"
-bad set relay0
-bad set relay0 udp-timeout 40 udp-timeout 50
-bad set nosuchdev udp-timeout 5
+bad "" set relay0
+bad "" set relay0 udp-timeout 40 udp-timeout 50
+bad "" set nosuchdev udp-timeout 5
 grep -Eiq "nosuchdev|no such device" <<<"$STDERR" || fail "set nosuchdev: unhelpful message: $STDERR"
-bad set dum0 udp-timeout 5
-bad set lo udp-timeout 5
-bad show nosuchdev
+bad "" set dum0 udp-timeout 5
+bad "" set lo udp-timeout 5
+bad "" show nosuchdev
 grep -Eiq "nosuchdev|no such device" <<<"$STDERR" || fail "show nosuchdev: unhelpful message: $STDERR"
 rc -j show nosuchdev
 ((RC == 1)) || fail "-j show nosuchdev: exit $RC, want 1"
@@ -171,26 +151,26 @@ features=$(jq -c .features <<<"$STDOUT")
 if jq -e 'index("upstream_direct")' <<<"$features" >/dev/null; then
 	log "module implements upstream direct (features $features): its refusal not checked"
 else
-	bad set relay0 upstream direct
+	bad "" set relay0 upstream direct
 	# the kernel's extack text, not only strerror
 	grep -Eiq "upstream|direct|implement" <<<"$STDERR" ||
 		fail "set upstream direct: kernel message missing: $STDERR"
 	# atomicity: a good key with a refused upstream
-	bad set relay0 udp-timeout 77 upstream direct
+	bad "" set relay0 udp-timeout 77 upstream direct
 fi
 if ! jq -e 'index("upstream_socks5")' <<<"$features" >/dev/null; then
-	bad set relay0 upstream socks5 127.0.0.1:1080
+	bad "" set relay0 upstream socks5 127.0.0.1:1080
 	grep -Eiq "upstream|socks|implement" <<<"$STDERR" ||
 		fail "set upstream socks5: kernel message missing: $STDERR"
 fi
-bad set relay0 upstream
-bad set relay0 upstream bogus
+bad "" set relay0 upstream
+bad "" set relay0 upstream bogus
 
 # atomicity: good keys and one bad value, in either order, change nothing
-bad set relay0 udp-timeout 77 dns-timeout 0
-bad set relay0 dns-timeout 0 udp-timeout 77
-bad set relay0 dns truncate refresh both max-assocs 0 icmp-echo reply
-bad set relay0 udp-timeout 77 refresh sometimes
+bad "" set relay0 udp-timeout 77 dns-timeout 0
+bad "" set relay0 dns-timeout 0 udp-timeout 77
+bad "" set relay0 dns truncate refresh both max-assocs 0 icmp-echo reply
+bad "" set relay0 udp-timeout 77 refresh sometimes
 assert_eq "$good" "$(cfg relay0)" "configuration after rejected sets"
 
 # --- not root -------------------------------------------------------------------------
