@@ -214,6 +214,27 @@ ok route del relay0
 [[ $(rules) == "$(cat "$(tmpdir)/before.rules")" ]] ||
 	fail "rules after rmmod cleanup differ: $(diff "$(tmpdir)/before.rules" <(rules) || true)"
 
+log "rules belong to the table: a device that takes over a gone device's table"
+ip -n "$APP" link add relay0 type pktrelay
+ip -n "$APP" link set relay0 up
+ok set relay0 upstream direct fwmark "$RELAY_MARK"
+ok route add relay0
+ip -n "$APP" link del relay0
+ip -n "$APP" link add relay1 type pktrelay
+ip -n "$APP" link set relay1 up
+ok set relay1 upstream direct fwmark "$RELAY_MARK"
+ok route add relay1	# the rules relay0 left are the ones relay1 needs
+snapshot >"$(tmpdir)/taken"
+bad "table 5353 routes through relay1 now, not relay0; nothing removed" route del relay0
+same_as "$(tmpdir)/taken" "route del of the gone device"
+ok -j route show relay0
+jq -e '.routes == [] and .rules == []' <<<"$STDOUT" >/dev/null ||
+	fail "route show of the gone device lists relay1's: $STDOUT"
+ok route del relay1
+[[ $(rules) == "$(cat "$(tmpdir)/before.rules")" ]] ||
+	fail "rules after route del relay1 differ: $(diff "$(tmpdir)/before.rules" <(rules) || true)"
+ip -n "$APP" link del relay1
+
 if command -v valgrind >/dev/null; then
 	log "valgrind: route add, show -j, del leak nothing"
 	ip -n "$APP" link add relay0 type pktrelay

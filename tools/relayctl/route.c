@@ -266,16 +266,22 @@ static int route_ifindex(struct rtnl_route *rt)
 	return nh && !rtnl_route_nh_get_gateway(nh) ? rtnl_route_nh_get_ifindex(nh) : 0;
 }
 
-/* Installed by us: default, unicast, through @ifindex (any, if 0). */
-static bool route_is_ours(struct rtnl_route *rt, int ifindex)
+/* Installed by us: default, unicast, through some device; returns it or 0. */
+static int route_ours_dev(struct rtnl_route *rt)
 {
 	struct nl_addr *dst = rtnl_route_get_dst(rt);
-	int dev = route_ifindex(rt);
 
-	return rtnl_route_get_protocol(rt) == ROUTE_RTPROT &&
-	       rtnl_route_get_type(rt) == RTN_UNICAST &&
-	       dst && nl_addr_get_prefixlen(dst) == 0 && dev &&
-	       (!ifindex || dev == ifindex);
+	if (rtnl_route_get_protocol(rt) != ROUTE_RTPROT ||
+	    rtnl_route_get_type(rt) != RTN_UNICAST ||
+	    !dst || nl_addr_get_prefixlen(dst) != 0)
+		return 0;
+	return route_ifindex(rt);
+}
+
+/* Installed by us through @ifindex (never true for 0: a gone device). */
+static bool route_is_ours(struct rtnl_route *rt, int ifindex)
+{
+	return ifindex && route_ours_dev(rt) == ifindex;
 }
 
 /* "default dev relay0 table 5353" */
@@ -677,6 +683,28 @@ close:
 	return ret;
 }
 
+/*
+ * Another device whose routes we installed in @table, or 0. Rules do not
+ * name a device: when @dev is gone and a later "route add" put another
+ * device's route into the same table, the rules left are that device's now.
+ */
+static int table_taken(struct fam_state *s, unsigned int n, uint32_t table, int ifindex)
+{
+	struct rtnl_route *rt;
+	unsigned int i;
+	int dev;
+
+	for (i = 0; i < n; i++)
+		for_each_route(rt, &s[i]) {
+			if (!route_in_table(rt, s[i].f, table))
+				continue;
+			dev = route_ours_dev(rt);
+			if (dev && dev != ifindex)
+				return dev;
+		}
+	return 0;
+}
+
 /* The device's table: given, found from its routes, or the default. */
 static uint32_t table_of(const struct route_args *a, struct fam_state *s, unsigned int n,
 			 int ifindex)
@@ -693,7 +721,7 @@ static int route_del(const struct route_args *a)
 {
 	struct fam_state s[2] = { 0 };
 	struct plan p = { .n = 0 };
-	int i, n, ifindex, ret = 1;
+	int i, n, ifindex, other, ret = 1;
 	uint32_t table;
 	struct rnl c;
 
@@ -705,6 +733,15 @@ static int route_del(const struct route_args *a)
 	if (n < 0)
 		goto close;
 	table = table_of(a, s, (unsigned int)n, ifindex);
+	other = table_taken(s, (unsigned int)n, table, ifindex);
+	if (other) {
+		char name[IF_NAMESIZE];
+
+		pr_err("route del: table %u routes through %s now, not %s; nothing removed",
+		       table, if_indextoname((unsigned int)other, name) ? name : "another device",
+		       a->dev);
+		goto out;
+	}
 	for (i = 0; i < n; i++)
 		if (plan_family_del(&c, &p, &s[i], table, ifindex) < 0)
 			goto out;
@@ -808,6 +845,7 @@ static int route_show(const struct route_args *a, const struct opts *o)
 {
 	struct fam_state s[2] = { 0 };
 	int i, n, ifindex;
+	unsigned int shown;
 	uint32_t table;
 	struct rnl c;
 
@@ -819,13 +857,15 @@ static int route_show(const struct route_args *a, const struct opts *o)
 	if (n < 0)
 		return 1;
 	table = table_of(a, s, (unsigned int)n, ifindex);
+	/* Another device's table holds nothing of this one's. */
+	shown = table_taken(s, (unsigned int)n, table, ifindex) ? 0 : (unsigned int)n;
 	if (o->json) {
 		struct json j;
 
 		json_init(&j, stdout);
-		show_json(&j, s, (unsigned int)n, table, ifindex, a->dev);
+		show_json(&j, s, shown, table, ifindex, a->dev);
 	} else {
-		show_text(s, (unsigned int)n, table, ifindex);
+		show_text(s, shown, table, ifindex);
 	}
 	for (i = 0; i < n; i++)
 		state_free(&s[i]);
