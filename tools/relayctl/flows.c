@@ -15,9 +15,6 @@
 #include "parse.h"
 #include "relayctl.h"
 
-/* A dump is restarted this often if the kernel says it was inconsistent. */
-#define DUMP_TRIES	3
-
 struct assoc_list {
 	struct assoc_info *assoc;
 	size_t n, size;
@@ -71,28 +68,15 @@ static struct nl_msg *dev_request(struct rnl *c, uint8_t cmd, int flags,
 
 static int get_flows(struct rnl *c, const char *name, struct assoc_list *l)
 {
-	struct nl_msg *msg;
-	int tries, err;
+	struct nl_msg *msg = dev_request(c, PKTRELAY_CMD_ASSOC_GET, NLM_F_DUMP, name);
+	int err;
 
-	for (tries = 1; ; tries++) {
-		l->n = 0;
-		msg = dev_request(c, PKTRELAY_CMD_ASSOC_GET, NLM_F_DUMP, name);
-		if (!msg)
-			return -1;
-		err = rnl_exchange(c, msg, collect, l);
-		nlmsg_free(msg);
-		if (err) {
-			rnl_perror(c);
-			return -1;
-		}
-		if (!c->dump_intr)
-			break;
-		if (tries == DUMP_TRIES) {
-			pr_err("%s: warning: associations changed during the dump, "
-			       "output may be inconsistent", c->op);
-			break;
-		}
-	}
+	if (!msg)
+		return -1;
+	err = rnl_dump(c, msg, collect, l, &l->n, "associations");
+	nlmsg_free(msg);
+	if (err)
+		return -1;
 	qsort(l->assoc, l->n, sizeof(*l->assoc), assoc_cmp);
 	return 0;
 }

@@ -206,6 +206,30 @@ int rnl_exchange(struct rnl *c, struct nl_msg *msg,
 	return c->error || c->nlerr || c->bad_reply ? -1 : 0;
 }
 
+int rnl_dump(struct rnl *c, struct nl_msg *msg,
+	     int (*valid)(struct nlmsghdr *nlh, void *arg), void *arg,
+	     size_t *count, const char *what)
+{
+	int tries;
+
+	for (tries = 1; ; tries++) {
+		*count = 0;
+		/* A retry is a new request: let libnl number it. */
+		nlmsg_hdr(msg)->nlmsg_seq = NL_AUTO_SEQ;
+		if (rnl_exchange(c, msg, valid, arg) < 0) {
+			rnl_perror(c);
+			return -1;
+		}
+		if (!c->dump_intr)
+			return 0;
+		if (tries == RNL_DUMP_TRIES) {
+			pr_err("%s: warning: %s changed during the dump, output may be inconsistent",
+			       c->op, what);
+			return 0;
+		}
+	}
+}
+
 void rnl_perror(const struct rnl *c)
 {
 	const char *sep = " (";

@@ -77,6 +77,19 @@ void rnl_mark(struct rnl *c, struct nl_msg *msg, const char *label);
 int rnl_exchange(struct rnl *c, struct nl_msg *msg,
 		int (*valid)(struct nlmsghdr *nlh, void *arg), void *arg);
 
+/* A dump is run again this often if the kernel flags it inconsistent. */
+#define RNL_DUMP_TRIES	3
+
+/*
+ * Run the dump request @msg like rnl_exchange(), zeroing *@count (the
+ * number of messages @valid has collected) first. If the kernel flags the
+ * dump inconsistent (NLM_F_DUMP_INTR), run it again, up to RNL_DUMP_TRIES
+ * times, then warn that @what changed. Returns 0, or -1 after rnl_perror().
+ */
+int rnl_dump(struct rnl *c, struct nl_msg *msg,
+	     int (*valid)(struct nlmsghdr *nlh, void *arg), void *arg,
+	     size_t *count, const char *what);
+
 /* "relayctl: OP: strerror: kernel message (keyword, valid range)" */
 void rnl_perror(const struct rnl *c);
 

@@ -13,9 +13,6 @@
 #include "parse.h"
 #include "relayctl.h"
 
-/* A dump is restarted this often if the kernel says it was inconsistent. */
-#define DUMP_TRIES	3
-
 struct dev_list {
 	struct dev_info *dev;
 	size_t n, size;
@@ -77,28 +74,15 @@ int dev_fetch(struct rnl *c, const char *name, struct dev_info *d)
 
 static int get_all(struct rnl *c, struct dev_list *l)
 {
-	struct nl_msg *msg;
-	int tries, err;
+	struct nl_msg *msg = rnl_request(c, PKTRELAY_CMD_DEV_GET, NLM_F_DUMP);
+	int err;
 
-	for (tries = 1; ; tries++) {
-		l->n = 0;
-		msg = rnl_request(c, PKTRELAY_CMD_DEV_GET, NLM_F_DUMP);
-		if (!msg)
-			return -1;
-		err = rnl_exchange(c, msg, collect, l);
-		nlmsg_free(msg);
-		if (err) {
-			rnl_perror(c);
-			return -1;
-		}
-		if (!c->dump_intr)
-			break;
-		if (tries == DUMP_TRIES) {
-			pr_err("%s: warning: devices changed during the dump, "
-			       "output may be inconsistent", c->op);
-			break;
-		}
-	}
+	if (!msg)
+		return -1;
+	err = rnl_dump(c, msg, collect, l, &l->n, "devices");
+	nlmsg_free(msg);
+	if (err)
+		return -1;
 	qsort(l->dev, l->n, sizeof(*l->dev), by_ifindex);
 	return 0;
 }
