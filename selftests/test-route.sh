@@ -142,6 +142,21 @@ bad "relayctl: route add: " route add veth0
 bad "relayctl: route add: " route add nosuchdev
 same_as "$(tmpdir)/before" "route add on a wrong device"
 
+log "proto all -4: every IPv4 packet enters relay0 (TCP too), IPv6 stays out"
+ok route add relay0 proto all -4
+ok -j route show relay0
+jq -e '[.rules[] | "\(.family) \(.selects)"] == ["inet all"]' <<<"$STDOUT" >/dev/null ||
+	fail "proto all -4 rules: $STDOUT"
+n=$(stat unhandled)
+# relay0 answers TCP with ICMP host unreachable: connect fails at once.
+nsx "$APP" timeout 10 bash -c 'exec 3<>/dev/tcp/10.200.0.2/9' 2>/dev/null &&
+	fail "TCP connect succeeded through proto all"
+((n < $(stat unhandled))) || fail "TCP did not enter relay0 (unhandled stays $n)"
+relayed 10.200.0.2:7000
+direct "[fd20::2]:7001"
+ok route del relay0
+same_as "$(tmpdir)/before" "route del after proto all -4"
+
 log "all or nothing: each of the 6 steps made to fail in turn"
 for step in 1 2 3 4 5 6; do
 	RC=0
