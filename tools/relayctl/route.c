@@ -418,8 +418,9 @@ static unsigned int fail_step(void)
 }
 
 /*
- * Run the plan; if a step fails, undo the steps done, newest first, so
- * the rules and routes are as they were. @op is "route add" or "route del".
+ * Run the plan. Adding stops at the first failure and undoes the steps
+ * done, newest first, so the rules and routes are as they were; deleting
+ * goes on past a failure, to leave as little behind as it can.
  */
 static int plan_run(struct rnl *c, struct plan *p, bool add)
 {
@@ -484,8 +485,8 @@ static int plan_add_rule(struct plan *p, const struct fam *f, const struct rule_
 	return 0;
 }
 
-static int plan_add_route(struct plan *p, const struct fam *f, struct rtnl_route *rt,
-			  uint32_t table, bool add)
+static void plan_add_route(struct plan *p, const struct fam *f, struct rtnl_route *rt,
+			   uint32_t table, bool add)
 {
 	struct step *s = &p->step[p->n];
 	char d[DESC_LEN - 32];
@@ -498,7 +499,6 @@ static int plan_add_route(struct plan *p, const struct fam *f, struct rtnl_route
 	snprintf(s->desc, sizeof(s->desc), "route %s %s proto %u", add ? "add" : "del",
 		 d, ROUTE_RTPROT);
 	p->n++;
-	return 0;
 }
 
 static bool same_rule(const struct rule_key *x, const struct rule_key *y)
