@@ -10,7 +10,8 @@
 # (the host's other load) spreads over all of them alike.
 #
 # The cases (what carries the app's UDP from APP to the peer in UP):
-#   direct-veth  plain routing over the veth, no relay: the ceiling.
+#   direct-veth  plain routing over the veth, no relay: the reference that
+#                no relay can beat at carrying UDP.
 #   relay0       policy routing into relay0 (relayctl route add), upstream
 #                direct: in-kernel association, kernel UDP socket per flow.
 #   tun-relay    bench/udprelay tun: what tun2socks-style relays do, the job
@@ -28,10 +29,20 @@
 #                userspace relay, not a drop-in alternative.
 #
 # The measurements:
-#   udp    one flow, APP -> UP, bench/udpperf send (sendmmsg, as fast as it
-#          can, for PKTRELAY_BENCH_SECS) -> bench/udpperf sink; delivered
-#          datagrams per second (what the sink counted / send time) and loss
-#          (1 - delivered/sent), for each size in PKTRELAY_BENCH_SIZES.
+#   udp    one flow, APP -> UP, bench/udpperf send (sendmmsg, for
+#          PKTRELAY_BENCH_SECS) -> bench/udpperf sink, for each size in
+#          PKTRELAY_BENCH_SIZES, twice:
+#          - as fast as the sender can: delivered datagrams per second
+#            (what the sink counted / its first-to-last span, so that a
+#            relay draining its queue after the sender stopped gets no
+#            credit for time it did not use) and loss (1 - delivered/sent).
+#            A relay that cannot keep up shows as loss.
+#          - at a fixed PKTRELAY_BENCH_RATE datagrams/s, below what every
+#            path carries: CPU time per delivered datagram (busy time of
+#            all vCPUs from /proc/stat over the send, whoever spent it:
+#            sender, kernel, relay, sink). Same load everywhere, so the
+#            difference is what the path costs. (At full speed the figure
+#            would charge a userspace relay for the sender's wasted sends.)
 #   flows  PKTRELAY_BENCH_FLOWS sockets each send one datagram to an echo
 #          server and wait for its answer: setup time of that many
 #          associations (flows/s), then the kernel memory they hold once
@@ -43,11 +54,17 @@
 #          direct-veth is answered by the peer's kernel across the veth,
 #          relay0 by relay0 itself (icmp-echo reply, echo-rate off),
 #          tun-relay by the userspace relay. Round trips per second.
-# CPUs: the measuring programs (sender, sink, echo server, ping, the flows
-# client) all run on CPU 0 and the userspace relays alone on CPU 1, so
-# where the scheduler puts three busy processes on two vCPUs does not decide
-# the result. relay0 works in the sender's context on CPU 0 and never uses
-# CPU 1: the baselines get a CPU of their own that relay0 does not.
+#
+# CPUs: the app's side (sender, flows client, ping) runs on CPU 0; the
+# peer's side (sink, echo server) and the userspace relays on CPU 1. As on
+# a real host: the app on one core, a userspace relay free to use another,
+# the peer on another machine (the sink drains its socket on a 1 ms timer
+# and costs next to nothing). relay0 and direct-veth do their work in the
+# sender's context on CPU 0, so the userspace relays get a CPU to themselves
+# that relay0 does not use: the comparison leans their way. Pinned, the
+# result does not hang on where the scheduler happened to put three busy
+# processes on two vCPUs in this boot.
+#
 # Each case runs PKTRELAY_BENCH_REPS times; the table gives the median and
 # the range. Every run checks that the traffic took the path its case names
 # (device counters), so a routing slip cannot pass for a result.
@@ -61,6 +78,7 @@
 #   PKTRELAY_BENCH_REPS [3]        runs of each case
 #   PKTRELAY_BENCH_SECS [3]        seconds of sending per UDP run
 #   PKTRELAY_BENCH_SIZES ["64 1400"]  UDP payload sizes (at most 1472)
+#   PKTRELAY_BENCH_RATE [20000]    datagrams/s of the fixed-rate UDP runs
 #   PKTRELAY_BENCH_FLOWS [2000]    flows in the many-flows runs
 #   PKTRELAY_BENCH_PINGS [10000]    echo requests per ping run
 #   PKTRELAY_BENCH_CASES ["direct-veth relay0 tun-relay sock-relay"]
@@ -85,7 +103,8 @@ OUT=${PKTRELAY_VM_OUT:-/tmp}
 REPS=${PKTRELAY_BENCH_REPS:-3}
 SECS=${PKTRELAY_BENCH_SECS:-3}
 SIZES=${PKTRELAY_BENCH_SIZES:-64 1400}
-NFLOWS=${PKTRELAY_BENCH_FLOWS:-2000}
+RATE=${PKTRELAY_BENCH_RATE:-20000}
+FLOWS=${PKTRELAY_BENCH_FLOWS:-2000}
 PINGS=${PKTRELAY_BENCH_PINGS:-10000}
 CASES=${PKTRELAY_BENCH_CASES:-direct-veth relay0 tun-relay sock-relay}
 ONLY=${PKTRELAY_BENCH_ONLY:-udp flows ping}
@@ -100,7 +119,7 @@ T=$(tmpdir)
 RESULTS=$T/results.tsv
 : >"$RESULTS"
 
-for v in REPS NFLOWS PINGS; do
+for v in REPS FLOWS PINGS RATE; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || fail "PKTRELAY_BENCH_$v must be a positive integer, not '${!v}'"
 done
 [[ $SECS =~ ^[0-9]+([.][0-9]+)?$ ]] || fail "PKTRELAY_BENCH_SECS must be a number, not '$SECS'"
@@ -113,10 +132,12 @@ done
 require_root
 require_cmd ip jq ping taskset "$UDPPERF" "$UDPRELAY" "$RELAYCTL"
 
-# See "CPUs" above; with one vCPU everything shares it.
-MEAS_CPU=0
-RELAY_CPU=$(($(nproc) > 1 ? 1 : 0))
-MEAS=(taskset -c "$MEAS_CPU")	# a prefix: nsx execs a program, not a function
+# See "CPUs" above; with one vCPU everything shares it. Prefixes, not
+# functions: nsx execs a program.
+APP_CPU=0
+OTHER_CPU=$(($(nproc) > 1 ? 1 : 0))
+ON_APP=(taskset -c "$APP_CPU")
+ON_OTHER=(taskset -c "$OTHER_CPU")
 
 # ---- set up: module, topology, relays ------------------------------------
 
@@ -131,13 +152,13 @@ topo_up --no-routing
 # Associations must outlive a whole run; ping must not meet the echo limit.
 relayctl_app set relay0 udp-timeout 3600 echo-rate off ||
 	fail "relayctl set relay0 udp-timeout 3600 echo-rate off"
-nsx_bg "$UP" "${MEAS[@]}" "$UDPPERF" echo 10.200.0.2 9001 >"$T/echo.out"
+nsx_bg "$UP" "${ON_OTHER[@]}" "$UDPPERF" echo 10.200.0.2 9001 >"$T/echo.out"
 wait_for 10 grep -q ready "$T/echo.out" || fail "udpperf echo did not start"
 
 TUN_PID=
 # tun_start: the tun relay and its routing table 201 (rules: route_mode).
 tun_start() {
-	nsx_bg "$APP" taskset -c "$RELAY_CPU" "$UDPRELAY" tun tun0 --mark "$RELAY_MARK" >"$T/tun.out" 2>>"$T/tun.err"
+	nsx_bg "$APP" "${ON_OTHER[@]}" "$UDPRELAY" tun tun0 --mark "$RELAY_MARK" >"$T/tun.out" 2>>"$T/tun.err"
 	TUN_PID=$BG_PID
 	wait_for 10 grep -q ready "$T/tun.out" || fail "udprelay tun did not start: $(cat "$T/tun.err")"
 	# No IPv6 on tun0: router solicitations would show in its counters.
@@ -157,7 +178,7 @@ tun_stop() {
 # sock_start PORT TARGET_PORT: a socket relay 127.0.0.1:PORT -> UP:TARGET_PORT;
 # sets SOCK_PID.
 sock_start() {
-	nsx_bg "$APP" taskset -c "$RELAY_CPU" "$UDPRELAY" sock 127.0.0.1 "$1" 10.200.0.2 "$2" --mark "$RELAY_MARK" \
+	nsx_bg "$APP" "${ON_OTHER[@]}" "$UDPRELAY" sock 127.0.0.1 "$1" 10.200.0.2 "$2" --mark "$RELAY_MARK" \
 		>"$T/sock-$1.out" 2>>"$T/sock-$1.err"
 	SOCK_PID=$BG_PID
 	wait_for 10 grep -q ready "$T/sock-$1.out" || fail "udprelay sock :$1 did not start"
@@ -255,6 +276,10 @@ check_path() {
 		fail "$c: $other packets went into the wrong device (relay0 +$d_relay, tun0 +$d_tun): routing is wrong"
 }
 
+# cpu_busy: jiffies (USER_HZ) all CPUs spent not idle since boot.
+cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 + $10; exit }' /proc/stat; }
+HZ=$(getconf CLK_TCK)
+
 # kv KEY TEXT: the value of KEY=VALUE in TEXT.
 kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
 
@@ -262,28 +287,35 @@ record() { printf '%s\n' "$*" >>"$RESULTS"; }
 
 # ---- 1. UDP throughput, one flow -----------------------------------------
 
+# udp_run CASE SIZE REP [RATE]: one UDP run, as fast as possible or at RATE.
 udp_run() {
-	local c=$1 size=$2 rep=$3 d sink send before after tx rx secs
+	local c=$1 size=$2 rep=$3 rate=${4:-} d sink send before after tx rx secs span j0 j1 kind=udp
+	local pace=()
+	[[ -z $rate ]] || { pace=(--rate "$rate"); kind=udprate; }
 	read -r -a d <<<"$(dest "$c" 9000)"
 	route_mode "$c"
-	nsx_bg "$UP" "${MEAS[@]}" "$UDPPERF" sink 10.200.0.2 9000 --idle-ms 1000 \
+	nsx_bg "$UP" "${ON_OTHER[@]}" "$UDPPERF" sink 10.200.0.2 9000 --idle-ms 500 \
 		--max-secs "$(awk -v s="$SECS" 'BEGIN { print s + 60 }')" >"$T/sink.out"
 	sink=$BG_PID
 	wait_for 10 grep -q ready "$T/sink.out" || fail "udpperf sink did not start"
 	before=$(counters)
-	send=$(nsx "$APP" "${MEAS[@]}" "$UDPPERF" send "${d[0]}" "${d[1]}" --len "$size" --secs "$SECS") ||
+	j0=$(cpu_busy)
+	send=$(nsx "$APP" "${ON_APP[@]}" "$UDPPERF" send "${d[0]}" "${d[1]}" --len "$size" --secs "$SECS" "${pace[@]}") ||
 		fail "$c: udpperf send failed"
+	j1=$(cpu_busy)
 	wait "$sink" || fail "$c: udpperf sink failed"
 	after=$(counters)
 	relays_alive
 	tx=$(kv tx "$send")
 	secs=$(kv secs "$send")
 	rx=$(kv rx "$(cat "$T/sink.out")")
-	[[ -n $tx && -n $rx && -n $secs ]] || fail "$c: cannot parse: $send / $(cat "$T/sink.out")"
+	span=$(kv span "$(cat "$T/sink.out")")
+	[[ -n $tx && -n $rx && -n $secs && -n $span ]] || fail "$c: cannot parse: $send / $(cat "$T/sink.out")"
 	((rx > 0)) || fail "$c, $size bytes: 0 datagrams delivered (sent $tx)"
 	check_path "$c" "$before" "$after" "$rx"
-	record "udp $c $size $rep tx=$tx rx=$rx secs=$secs"
-	say "udp  $(printf '%-11s %4s B  run %s: %9s sent %9s delivered in %ss' "$c" "$size" "$rep" "$tx" "$rx" "$secs")"
+	record "$kind $c $size $rep tx=$tx rx=$rx secs=$secs span=$span cpu_s=$(awk -v j=$((j1 - j0)) -v hz="$HZ" 'BEGIN { print j / hz }')"
+	say "udp  $(printf '%-11s %4s B %-9s run %s: %9s sent %9s delivered in %ss, %s CPU jiffies' \
+		"$c" "$size" "${rate:+@$rate/s}" "$rep" "$tx" "$rx" "$span" $((j1 - j0)))"
 }
 
 # ---- 2. many flows: setup time and memory per association ----------------
@@ -324,7 +356,7 @@ flows_run() {
 	s0=$(slab_kb)
 	r0=$(rss_kb "$pid")
 	before=$(counters)
-	out=$(nsx "$APP" "${MEAS[@]}" "$UDPPERF" flows "${d[0]}" "${d[1]}" "$NFLOWS" --timeout 10) ||
+	out=$(nsx "$APP" "${ON_APP[@]}" "$UDPPERF" flows "${d[0]}" "${d[1]}" "$FLOWS" --timeout 10) ||
 		fail "$c: udpperf flows failed"
 	after=$(counters)
 	relays_alive
@@ -333,17 +365,17 @@ flows_run() {
 	[[ -n $ok && -n $secs ]] || fail "$c: cannot parse: $out"
 	((ok > 0)) || fail "$c: no flow got an answer ($out)"
 	check_path "$c" "$before" "$after" "$ok"
-	((ok == NFLOWS)) || say "WARNING: $c: only $ok of $NFLOWS flows were answered ($out)"
+	((ok == FLOWS)) || say "WARNING: $c: only $ok of $FLOWS flows were answered ($out)"
 	if [[ $c == relay0 ]]; then
 		n=$(assocs)
-		((n == NFLOWS)) || say "WARNING: relay0 holds $n associations, not $NFLOWS"
+		((n == FLOWS)) || say "WARNING: relay0 holds $n associations, not $FLOWS"
 	fi
 	sleep 1			# the app's sockets are closed: let RCU free them
 	s1=$(slab_kb)
 	r1=$(rss_kb "$pid")
-	record "flows $c $NFLOWS $rep ok=$ok secs=$secs slab_kb=$((s1 - s0)) rss_kb=$((r1 - r0))"
+	record "flows $c $FLOWS $rep ok=$ok secs=$secs slab_kb=$((s1 - s0)) rss_kb=$((r1 - r0))"
 	say "flows $(printf '%-11s run %s: %s/%s answered in %ss, Slab %+d kB, relay RSS %+d kB' \
-		"$c" "$rep" "$ok" "$NFLOWS" "$secs" $((s1 - s0)) $((r1 - r0)))"
+		"$c" "$rep" "$ok" "$FLOWS" "$secs" $((s1 - s0)) $((r1 - r0)))"
 	if [[ $c == relay0 ]]; then
 		relayctl_app flush relay0 >/dev/null || fail "relayctl flush relay0"
 	fi
@@ -356,7 +388,7 @@ ping_run() {
 	route_mode "$c"
 	before=$(counters)
 	# ping exits 1 when a reply is missing: the counts below tell.
-	out=$(nsx "$APP" "${MEAS[@]}" ping -f -q -c "$PINGS" -w $((PINGS / 100 + 30)) 10.200.0.2 2>&1) || true
+	out=$(nsx "$APP" "${ON_APP[@]}" ping -f -q -c "$PINGS" -w $((PINGS / 100 + 30)) 10.200.0.2 2>&1) || true
 	after=$(counters)
 	relays_alive
 	rcvd=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
@@ -372,12 +404,13 @@ ping_run() {
 # ---- run, interleaved -----------------------------------------------------
 
 t0=$SECONDS
-say "cases: $CASES; reps $REPS; UDP ${SECS}s x sizes $SIZES; $NFLOWS flows; $PINGS pings"
+say "cases: $CASES; reps $REPS; UDP ${SECS}s x sizes $SIZES, full speed and $RATE/s; $FLOWS flows; $PINGS pings"
 if [[ " $ONLY " == *" udp "* ]]; then
 	for size in $SIZES; do
 		for ((rep = 1; rep <= REPS; rep++)); do
 			for c in $CASES; do
 				udp_run "$c" "$size" "$rep"
+				udp_run "$c" "$size" "$rep" "$RATE"
 			done
 		done
 	done
@@ -403,8 +436,8 @@ say "measured in $((SECONDS - t0)) s"
 relay_json "$APP" relay0 >"$T/relay0.json" || fail "relayctl -j show relay0"
 "$PYTHON" "$BENCH/report.py" --results "$RESULTS" --relay0 "$T/relay0.json" \
 	--json "$OUT/bench.json" --text "$OUT/bench.txt" \
-	--param reps="$REPS" --param secs="$SECS" --param sizes="$SIZES" \
-	--param flows="$NFLOWS" --param pings="$PINGS" \
+	--param reps="$REPS" --param secs="$SECS" --param sizes="$SIZES" --param rate="$RATE" \
+	--param flows="$FLOWS" --param pings="$PINGS" \
 	--param commit="${PKTRELAY_BENCH_COMMIT:-unknown}" ||
 	fail "report.py failed"
 cat "$OUT/bench.txt"

@@ -38,10 +38,14 @@ def parse(path):
 
 def derive(r):
     """Per-run figures from the raw counts."""
-    if r["kind"] == "udp":
-        r["rate"] = r["rx"] / r["secs"] if r["secs"] else 0.0
+    if r["kind"] in ("udp", "udprate"):
+        # the sink's first-to-last span: a relay still draining its queue
+        # after the sender stopped gets no credit for the extra time
+        t = r.get("span") or r["secs"]
+        r["rate"] = r["rx"] / t if t else 0.0
         r["loss"] = 1 - r["rx"] / r["tx"] if r["tx"] else 0.0
         r["mbps"] = r["rate"] * r["param"] * 8 / 1e6
+        r["cpu_us"] = r.get("cpu_s", 0.0) * 1e6 / r["rx"] if r["rx"] else 0.0
     elif r["kind"] == "flows":
         r["rate"] = r["ok"] / r["secs"] if r["secs"] else 0.0
         r["bytes_per_flow"] = (r["slab_kb"] + r["rss_kb"]) * 1024 / r["param"]
@@ -138,6 +142,7 @@ def main():
     runs = [derive(r) for r in parse(a.results)]
     params = dict(p.split("=", 1) for p in a.param)
     udp = group(runs, "udp", ["rate", "loss", "mbps"])
+    udprate = group(runs, "udprate", ["rate", "loss", "cpu_us"])
     flows = group(runs, "flows", ["secs", "rate", "bytes_per_flow"])
     ping = group(runs, "ping", ["rate", "rtt_ms"])
     res = {
@@ -146,9 +151,10 @@ def main():
         "accel": "QEMU TCG",		# bench/run.sh boots selftests/vm/vm-run.sh: TCG only
         "vcpus": os.cpu_count(),
         "params": params,
-        "udp": udp, "flows": flows, "ping": ping,
+        "udp": udp, "udp_fixed_rate": udprate, "flows": flows, "ping": ping,
         "ratios": {
             "udp_rate": ratios(udp, "rate"),
+            "udp_cpu_per_datagram": ratios(udprate, "cpu_us"),
             "flows_setup_rate": ratios(flows, "rate"),
             "flows_bytes_per_flow": ratios(flows, "bytes_per_flow", invert=False),
             "ping_rate": ratios(ping, "rate"),
@@ -174,6 +180,19 @@ def main():
                          f"{g['loss']['median'] * 100:.1f}%", vs])
         L += table(rows, ["bytes", "case", "delivered datagrams/s", "Mbit/s", "loss", "vs direct-veth"])
         L.append("")
+    if udprate:
+        L.append(f"1b. UDP at a fixed {params.get('rate', '?')} datagrams/s: CPU time per delivered "
+                 "datagram, all vCPUs (sender, kernel, relay, sink)")
+        rows = []
+        for g in udprate:
+            base = find(udprate, "direct-veth", g["param"])
+            vs = (f"{g['cpu_us']['median'] / base['cpu_us']['median']:.2f}x"
+                  if base and base["cpu_us"]["median"] else "-")
+            rows.append([g["param"], g["case"], rng(g["rate"]), f"{g['loss']['median'] * 100:.1f}%",
+                         rng(g["cpu_us"], 1), vs])
+        L += table(rows, ["bytes", "case", "delivered datagrams/s", "loss", "CPU us/datagram",
+                          "vs direct-veth"])
+        L.append("")
     if flows:
         n = flows[0]["param"]
         L.append(f"2. Many flows: {n} sockets each send one datagram to an echo server and wait for the answer")
@@ -193,6 +212,8 @@ def main():
     L.append("Ratios of medians (relay0 against each baseline; > 1x: relay0 faster)")
     for p, rs in res["ratios"]["udp_rate"].items():
         L.append(ratio_line(f"udp {p} B", rs))
+    for p, rs in res["ratios"]["udp_cpu_per_datagram"].items():
+        L.append(ratio_line(f"udp {p} B CPU", rs, "  (CPU time per datagram at a fixed rate: < 1x, relay0 cheaper)"))
     for p, rs in res["ratios"]["flows_setup_rate"].items():
         L.append(ratio_line("flows setup", rs, "  (flows/s)"))
     for p, rs in res["ratios"]["flows_bytes_per_flow"].items():

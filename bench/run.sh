@@ -18,6 +18,7 @@
 #   --reps N        runs of each case (3)
 #   --secs S        seconds of sending per UDP run (3)
 #   --sizes "A B"   UDP payload sizes in bytes ("64 1400")
+#   --rate PPS      datagrams/s of the fixed-rate UDP runs (20000)
 #   --flows N       flows in the many-flows runs (2000)
 #   --pings N       echo requests per ping run (10000)
 #   --cases "..."   subset of: direct-veth relay0 tun-relay sock-relay
@@ -39,6 +40,7 @@ while (($#)); do
 	--reps) export PKTRELAY_BENCH_REPS=${2:?}; shift 2 ;;
 	--secs) export PKTRELAY_BENCH_SECS=${2:?}; shift 2 ;;
 	--sizes) export PKTRELAY_BENCH_SIZES=${2:?}; shift 2 ;;
+	--rate) export PKTRELAY_BENCH_RATE=${2:?}; shift 2 ;;
 	--flows) export PKTRELAY_BENCH_FLOWS=${2:?}; shift 2 ;;
 	--pings) export PKTRELAY_BENCH_PINGS=${2:?}; shift 2 ;;
 	--cases) export PKTRELAY_BENCH_CASES=${2:?}; shift 2 ;;
