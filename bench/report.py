@@ -83,7 +83,7 @@ def find(groups, case, param):
     return None
 
 
-def ratios(groups, metric, invert=False):
+def ratios(groups, metric):
     """{param: {"relay0/BASE": ratio}} of medians."""
     out = {}
     for p in sorted({g["param"] for g in groups}):
@@ -95,8 +95,6 @@ def ratios(groups, metric, invert=False):
             if not g:
                 continue
             num, den = r0[metric]["median"], g[metric]["median"]
-            if invert:
-                num, den = den, num
             if den > 0:
                 out.setdefault(p, {})[f"relay0/{b}"] = num / den
     return out
@@ -156,7 +154,7 @@ def main():
             "udp_rate": ratios(udp, "rate"),
             "udp_cpu_per_datagram": ratios(udprate, "cpu_us"),
             "flows_setup_rate": ratios(flows, "rate"),
-            "flows_bytes_per_flow": ratios(flows, "bytes_per_flow", invert=False),
+            "flows_bytes_per_flow": ratios(flows, "bytes_per_flow"),
             "ping_rate": ratios(ping, "rate"),
         },
     }
