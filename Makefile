@@ -5,6 +5,7 @@
 #                    relayctl's fuzz targets (clang)
 # make check         sparse + W=1 + checkpatch --strict (kmod/ and include/)
 # make test          build, boot Debian's kernel in QEMU and run every selftest
+# make bench         build, boot the VM once and run the benchmarks (bench/run.sh)
 # make install       install module (+ depmod) and relayctl
 # make dkms-install  register and build the module with DKMS
 #
@@ -47,6 +48,9 @@ test:
 demo:
 	scripts/demo.sh
 
+bench:
+	bench/run.sh
+
 install: module relayctl
 	$(KBUILD) modules_install
 	depmod -a $(KVER)
@@ -63,4 +67,4 @@ clean:
 	$(MAKE) -C tools/relayctl clean
 	$(MAKE) -C selftests clean
 
-.PHONY: all module relayctl selftests check test demo install dkms-install clean
+.PHONY: all module relayctl selftests check test demo bench install dkms-install clean
