@@ -66,5 +66,6 @@ clean:
 	$(KBUILD) clean
 	$(MAKE) -C tools/relayctl clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C bench clean
 
 .PHONY: all module relayctl selftests check test demo bench install dkms-install clean
