@@ -332,6 +332,19 @@ static int state_load(struct rnl *c, struct fam_state *s, const struct fam *f)
 #define for_each_route(rt, s) \
 	for (rt = (struct rtnl_route *)nl_cache_get_first((s)->routes); rt; \
 	     rt = (struct rtnl_route *)nl_cache_get_next((struct nl_object *)rt))
+/* Our rules into @table; our routes through @ifindex in @table. */
+#define for_each_our_rule(r, s, table) \
+	for_each_rule(r, s) \
+		if (!rule_is_ours(r, (s)->f, table)) {} else
+#define for_each_our_route(rt, s, table, ifindex) \
+	for_each_route(rt, s) \
+		if (!route_in_table(rt, (s)->f, table) || !route_is_ours(rt, ifindex)) {} else
+
+static void states_free(struct fam_state *s, unsigned int n)
+{
+	while (n-- > 0)
+		state_free(&s[n]);
+}
 
 /*
  * The table a device's routes are in, from the routes we installed
@@ -515,9 +528,7 @@ static unsigned int our_rules(struct fam_state *s, uint32_t table, struct rule_k
 	struct rtnl_rule *r;
 	unsigned int n = 0;
 
-	for_each_rule(r, s) {
-		if (!rule_is_ours(r, s->f, table))
-			continue;
+	for_each_our_rule(r, s, table) {
 		if (n < max) {
 			rule_key_of(r, &k[n]);
 			if (obj)
@@ -602,9 +613,7 @@ static int plan_family_del(struct rnl *c, struct plan *p, struct fam_state *s,
 	for (i = 0; i < n; i++)
 		if (plan_add_rule(p, s->f, &k[i], obj[i], false) < 0)
 			goto nomem;
-	for_each_route(rt, s) {
-		if (!route_in_table(rt, s->f, table) || !route_is_ours(rt, ifindex))
-			continue;
+	for_each_our_route(rt, s, table, ifindex) {
 		if (p->n == MAX_STEPS)
 			break;
 		nl_object_get((struct nl_object *)rt);
@@ -625,8 +634,7 @@ static int load_all(struct rnl *c, const struct route_args *a, struct fam_state 
 		if (!(fams[i].af == AF_INET ? a->v4 : a->v6))
 			continue;
 		if (state_load(c, &s[n], &fams[i]) < 0) {
-			while (n-- > 0)
-				state_free(&s[n]);
+			states_free(s, n);
 			return -1;
 		}
 		n++;
@@ -676,8 +684,7 @@ static int route_add(const struct route_args *a)
 	ret = plan_run(&c, &p, true) < 0;
 out:
 	plan_free(&p);
-	for (i = 0; i < n; i++)
-		state_free(&s[i]);
+	states_free(s, (unsigned int)n);
 close:
 	rnl_close(&c);
 	return ret;
@@ -753,8 +760,7 @@ static int route_del(const struct route_args *a)
 	ret = plan_run(&c, &p, false) < 0;
 out:
 	plan_free(&p);
-	for (i = 0; i < n; i++)
-		state_free(&s[i]);
+	states_free(s, (unsigned int)n);
 close:
 	rnl_close(&c);
 	return ret;
@@ -775,9 +781,7 @@ static void show_json(struct json *j, struct fam_state *s, unsigned int n, uint3
 	json_key(j, "routes");
 	json_begin_array(j);
 	for (i = 0; i < n; i++) {
-		for_each_route(rt, &s[i]) {
-			if (!route_in_table(rt, s[i].f, table) || !route_is_ours(rt, ifindex))
-				continue;
+		for_each_our_route(rt, &s[i], table, ifindex) {
 			json_begin_object(j);
 			json_kv_string(j, "family", s[i].f->json);
 			json_kv_string(j, "dst", "default");
@@ -792,9 +796,7 @@ static void show_json(struct json *j, struct fam_state *s, unsigned int n, uint3
 	json_key(j, "rules");
 	json_begin_array(j);
 	for (i = 0; i < n; i++) {
-		for_each_rule(r, &s[i]) {
-			if (!rule_is_ours(r, s[i].f, table))
-				continue;
+		for_each_our_rule(r, &s[i], table) {
 			rule_key_of(r, &k);
 			json_begin_object(j);
 			json_kv_string(j, "family", s[i].f->json);
@@ -824,15 +826,11 @@ static void show_text(struct fam_state *s, unsigned int n, uint32_t table, int i
 	char d[DESC_LEN];
 
 	for (i = 0; i < n; i++) {
-		for_each_route(rt, &s[i]) {
-			if (!route_in_table(rt, s[i].f, table) || !route_is_ours(rt, ifindex))
-				continue;
+		for_each_our_route(rt, &s[i], table, ifindex) {
 			route_desc(d, sizeof(d), rt, table);
 			printf("%s%s route%s %s\n", c_key(), s[i].f->ip, c_off(), d);
 		}
-		for_each_rule(r, &s[i]) {
-			if (!rule_is_ours(r, s[i].f, table))
-				continue;
+		for_each_our_rule(r, &s[i], table) {
 			rule_key_of(r, &k);
 			rule_desc(d, sizeof(d), &k);
 			printf("%s%s rule%s  %s  # %s\n", c_key(), s[i].f->ip, c_off(), d,
@@ -844,7 +842,7 @@ static void show_text(struct fam_state *s, unsigned int n, uint32_t table, int i
 static int route_show(const struct route_args *a, const struct opts *o)
 {
 	struct fam_state s[2] = { 0 };
-	int i, n, ifindex;
+	int n, ifindex;
 	unsigned int shown;
 	uint32_t table;
 	struct rnl c;
@@ -867,8 +865,7 @@ static int route_show(const struct route_args *a, const struct opts *o)
 	} else {
 		show_text(s, shown, table, ifindex);
 	}
-	for (i = 0; i < n; i++)
-		state_free(&s[i]);
+	states_free(s, (unsigned int)n);
 	return fflush(stdout) ? 1 : 0;
 }
 
